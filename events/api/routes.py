@@ -1,0 +1,9 @@
+"""This app's API resources, registered on the project's router (config/api.py)."""
+
+from __future__ import annotations
+
+from rest_framework.routers import DefaultRouter
+
+
+def register(router: DefaultRouter) -> None:
+    """Add this app's viewsets to `router`."""
