@@ -335,15 +335,16 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "ref",
         _c(
-            _B + r"(?P<w>(?:right\s+|just\s+|until\s+|by\s+|from\s+|even\s+|as\s+of\s+)?now"
-            r"|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment"
-            r"|at\s+this\s+time|the\s+present|so\s+far"
-            r"|(?:more\s+|most\s+|until\s+|only\s+|very\s+)?recently"
+            _B + r"(?P<w>(?:right\s+|just\s+|even\s+)?now"
+            r"|currently|at\s+present|nowadays|these\s+days"
+            r"|(?:more\s+|most\s+|only\s+|very\s+)?recently"
             r"|(?:in\s+)?recent\s+(?:days|weeks|months|years|decades|times)"
             r"|the\s+past\s+(?:few|several)\s+(?:days|weeks|months|years|decades)"
-            r"|previously|formerly|the\s+past|the\s+future|the\s+near\s+future|future"
-            r"|(?:the\s+)?coming\s+(?:days|weeks|months|years|decades)|soon|shortly"
-            r"|current|recent|once)" + _E
+            r"|the\s+past(?!\s+(?:\d|few|several|couple|two|three|four|five|six|seven|eight"
+            r"|nine|ten|twelve|day|week|weekend|month|year|decade|century|quarter|spring|summer"
+            r"|fall|autumn|winter|[a-z]+s\b))|the\s+(?:near\s+|distant\s+)?future"
+            r"|(?:the\s+)?coming\s+(?:days|weeks|months|years|decades)"
+            r"|current|recent)" + _E
         ),
     ),
     # spelled years: nineteen ninety-six, two thousand
@@ -400,15 +401,14 @@ _COUNT_NOUN_AFTER = re.compile(
     re.IGNORECASE,
 )
 _FUTURE_RE = re.compile(
-    r"\b(?:will|won't|shall|'ll|going\s+to|is\s+to|are\s+to|plans?\s+to|planning\s+to|scheduled"
-    r"|expected\s+to|expects?\s+to|due\s+to|intends?\s+to|aims?\s+to|set\s+to|would|could"
-    r"|upcoming|next|coming|later|until|by|before|hope\s+to|wants?\s+to|promised\s+to)\b",
+    r"\b(?:will|won't|shall|'ll|going\s+to|(?:is|are)\s+(?:due\s+)?to|plans?\s+to|planning\s+to"
+    r"|scheduled|expected\s+to|expects?\s+to|due\s+to|intends?\s+to|aims?\s+to|set\s+to"
+    r"|upcoming|next|hopes?\s+to|wants?\s+to|promised\s+to|would\s+be\s+held|to\s+be\s+held)\b",
     re.IGNORECASE,
 )
 _PAST_RE = re.compile(
-    r"\b(?:was|were|had|did|said|says|told|ago|earlier|last|been|went|came|met|began|took|made"
-    r"|gave|held|fell|rose|won|lost|left|saw|found|got|hit|struck|killed|since|announced"
-    r"|reported|\w{2,}ed)\b",
+    r"\b(?:was|were|had|did|said|told|ago|earlier|last|been|went|came|met|began|took|made"
+    r"|gave|held|fell|rose|won|lost|left|saw|found|got|hit|struck|since|\w{2,}ed)\b",
     re.IGNORECASE,
 )
 _SENT_END = re.compile(r"[.!?\n;][\s\"')\]]*(?=\s|$)|\n")
@@ -429,6 +429,7 @@ class _R:
     gran: str = ""  # day/week/month/quarter/half/season/year/decade/century/ref
     year: int = 0
     sub: int = 0  # month, quarter, week number ...
+    derived: bool = False  # a comparison ("a year ago"): does not move the narrative
 
 
 def _last_day(y: int, m: int) -> date:
@@ -627,7 +628,7 @@ def _is_cap(word: str) -> bool:
 class _Context:
     """Per-call state: text, reference date, narrative date, sentence bounds."""
 
-    __slots__ = ("day_first", "last", "narr", "published", "text")
+    __slots__ = ("day_first", "last", "narr", "published", "quarter", "quarter_pos", "text")
 
     def __init__(self, text: str, published: date | None, day_first: bool) -> None:
         self.text = text
@@ -635,6 +636,11 @@ class _Context:
         self.day_first = day_first
         self.narr: date | None = None  # last day-or-coarser date established in the text
         self.last: _R | None = None  # last resolved expression with a calendar value
+        self.quarter: _R | None = None  # the quarter the text is talking about
+        self.quarter_pos = -(10**9)
+
+    def topic_quarter(self, pos: int) -> _R | None:
+        return self.quarter if pos - self.quarter_pos < 2000 else None
 
     @property
     def ref(self) -> date | None:
@@ -670,34 +676,37 @@ class _Context:
 # Resolution of partial references against the reference date
 # ---------------------------------------------------------------------------
 def _pick_year_for_month_day(ref: date, m: int, d: int, tense: str | None) -> date | None:
+    """The nearest such day; a clear tense may move it a year when the day is not close."""
     options = [x for x in (_safe_date(ref.year + k, m, d) for k in (-1, 0, 1)) if x]
     if not options:
         return None
-    if tense == "future":
-        future = [x for x in options if x >= ref]
-        if future:
-            return min(future)
-    elif tense == "past":
-        past = [x for x in options if x <= ref]
-        if past:
-            return max(past)
-    return min(options, key=lambda x: abs((x - ref).days))
+    best = min(options, key=lambda x: abs((x - ref).days))
+    if tense == "past" and (best - ref).days > 7:
+        alt = [x for x in options if x <= ref and (ref - x).days <= 300]
+        if alt:
+            return max(alt)
+    elif tense == "future" and (ref - best).days > 7:
+        alt = [x for x in options if x >= ref and (x - ref).days <= 300]
+        if alt:
+            return min(alt)
+    return best
 
 
 def _pick_year_for_month(ref: date, m: int, tense: str | None) -> int:
-    if m == ref.month:
-        return ref.year
-    if tense == "future":
-        return ref.year if m > ref.month else ref.year + 1
-    if tense == "past":
-        return ref.year if m < ref.month else ref.year - 1
-    # nearest
+    """The nearest such month; a clear tense may move it a year."""
     diff = m - ref.month
     if diff > 6:
-        return ref.year - 1
-    if diff < -6:
-        return ref.year + 1
-    return ref.year
+        y = ref.year - 1
+    elif diff < -6:
+        y = ref.year + 1
+    else:
+        y = ref.year
+    months_ahead = (y - ref.year) * 12 + diff
+    if tense == "past" and months_ahead > 0 and months_ahead < 12:
+        return y - 1 if months_ahead >= 2 else y
+    if tense == "future" and months_ahead < 0 and months_ahead > -12:
+        return y + 1 if months_ahead <= -2 else y
+    return y
 
 
 def _weekday_date(ref: date, wd: int, rel: str, tense: str | None) -> date:
@@ -842,10 +851,10 @@ def _h_month(m: re.Match[str], ctx: _Context) -> _R | None:
     yrel = (m["yrel"] or "").lower()
     if yrel:
         y = ref.year + {"last": -1, "this": 0, "next": 1}[yrel]
-    elif rel in ("last", "this past"):
+    elif rel == "last":
+        y = ref.year - 1
+    elif rel == "this past":
         y = ref.year - 1 if mon >= ref.month else ref.year
-        if rel == "last":
-            y = ref.year - 1 if mon >= ref.month else ref.year
     elif rel in ("next", "this coming"):
         y = ref.year + 1 if mon <= ref.month else ref.year
     elif rel in ("that", "the same") and ctx.narr:
@@ -927,9 +936,6 @@ def _unit_shift(ctx: _Context, base: date, unit: str, n: int, sign: int, anchor:
             total = base.year * 4 + q + sign * n
             return _r_quarter(total // 4, total % 4 + 1, anchor)
         if unit == "year":
-            last = ctx.last
-            if n == 1 and last is not None and last.gran == "quarter" and anchor == "narrative":
-                return _r_quarter(last.year + sign, last.sub, anchor)
             return _r_year(base.year + sign * n, anchor)
         if unit == "decade":
             return _r_year(base.year + sign * 10 * n, anchor)
@@ -955,17 +961,19 @@ def _h_ago(m: re.Match[str], ctx: _Context) -> _R | None:
             anchor = "narrative"
     else:
         base, anchor = (ctx.narr, "narrative") if ctx.narr else (ctx.ref, ctx.ref_anchor)
-        if ctx.last is not None and ctx.last.gran == "quarter" and m["unit"].lower() == "year":
-            pass
     if base is None:
         return None
-    if direction not in ("ago", "from now", "hence", "back"):
-        return _unit_shift(ctx, base, m["unit"], n, sign, "narrative")
     # "a year ago" in a paragraph about quarters: the same quarter a year before
-    last = ctx.last
-    if n == 1 and m["unit"].lower() == "year" and last is not None and last.gran == "quarter":
-        return _r_quarter(last.year - 1, last.sub, anchor)
-    return _unit_shift(ctx, base, m["unit"], n, sign, anchor)
+    topic = ctx.topic_quarter(m.start())
+    if n == 1 and m["unit"].lower() == "year" and topic is not None:
+        res = _r_quarter(topic.year - 1, topic.sub, anchor)
+    elif direction not in ("ago", "from now", "hence", "back"):
+        res = _unit_shift(ctx, base, m["unit"], n, sign, "narrative")
+    else:
+        res = _unit_shift(ctx, base, m["unit"], n, sign, anchor)
+    if res is not None and m["unit"].lower().startswith(("year", "quarter")):
+        res.derived = True
+    return res
 
 
 def _h_narrel(m: re.Match[str], ctx: _Context) -> _R | None:
@@ -1032,7 +1040,9 @@ def _h_deictic(m: re.Match[str], ctx: _Context) -> _R | None:
         return None
     try:
         if unit == "week":
-            return _r_week(ref + timedelta(weeks=shift), anchor)
+            # a Sunday belongs to the week that follows it in news usage ("last week")
+            base = ref + timedelta(days=1) if ref.weekday() == 6 else ref
+            return _r_week(base + timedelta(weeks=shift), anchor)
         if unit == "weekend":
             base = ref + timedelta(weeks=shift)
             return _r_weekend(base, anchor)
@@ -1054,9 +1064,7 @@ def _h_deictic(m: re.Match[str], ctx: _Context) -> _R | None:
         if unit in _SEASONS:
             code = _SEASONS[unit]
             if rel in ("last", "this past", "the past", "the last", "the previous"):
-                y = _season_year(ref, code, "past")
-                if rel == "last" and y == ref.year and _season_is_current_or_future(ref, code):
-                    y -= 1
+                y = ref.year - 1 if rel == "last" else _season_year(ref, code, "past")
             elif rel in ("next", "the coming"):
                 y = _season_year(ref, code, "future")
             else:
@@ -1065,11 +1073,6 @@ def _h_deictic(m: re.Match[str], ctx: _Context) -> _R | None:
     except (ValueError, OverflowError):
         return None
     return None
-
-
-def _season_is_current_or_future(ref: date, code: str) -> bool:
-    a, _ = _SEASON_MONTHS[code]
-    return code != "WI" and a >= ref.month - 2
 
 
 def _h_inthe(m: re.Match[str], ctx: _Context) -> _R | None:
@@ -1119,9 +1122,6 @@ def _quarter_year(ctx: _Context, q: int, unit: str, start: int, end: int) -> int
     if ref is None:
         return None
     cur = (ref.month - 1) // 3 + 1 if unit == "quarter" else (ref.month - 1) // 6 + 1
-    last = ctx.last
-    if last is not None and last.gran in ("quarter", "half", "year") and last.anchor == "absolute":
-        return last.year
     if q <= cur:
         return ref.year
     return ref.year if ctx.tense(start, end) == "future" else ref.year - 1
@@ -1177,17 +1177,19 @@ def _h_qadj(m: re.Match[str], ctx: _Context) -> _R | None:
 
 def _h_thequarter(m: re.Match[str], ctx: _Context) -> _R | None:
     w = " ".join(m["w"].lower().split())
-    last = ctx.last
+    topic = ctx.topic_quarter(m.start())
     ref = ctx.ref
     year_back = "year-" in w or "a year" in w or "last year" in w
-    if last is not None and last.gran == "quarter":
-        return _r_quarter(last.year - (1 if year_back else 0), last.sub, last.anchor)
-    if "period" in w and not year_back:
-        return None
+    if topic is not None:
+        res = _r_quarter(topic.year - (1 if year_back else 0), topic.sub, topic.anchor)
+        res.derived = year_back
+        return res
     if ref is None:
         return None
     if w.endswith("year-earlier") or w.endswith("year-ago"):
-        return _r_year(ref.year - 1, ctx.ref_anchor)
+        res = _r_year(ref.year - 1, ctx.ref_anchor)
+        res.derived = True
+        return res
     if "period" in w:
         return None
     # the latest / the quarter: the last completed quarter
@@ -1195,7 +1197,9 @@ def _h_thequarter(m: re.Match[str], ctx: _Context) -> _R | None:
     if w.startswith("this") or "current" in w:
         q += 1
     total = ref.year * 4 + q - 1 - (4 if year_back else 0)
-    return _r_quarter(total // 4, total % 4 + 1, ctx.ref_anchor)
+    res = _r_quarter(total // 4, total % 4 + 1, ctx.ref_anchor)
+    res.derived = year_back
+    return res
 
 
 def _h_year(m: re.Match[str], ctx: _Context) -> _R | None:
@@ -1283,9 +1287,7 @@ def _h_season(m: re.Match[str], ctx: _Context) -> _R | None:
     code = _SEASONS[word]
     tense = ctx.tense(m.start(), m.end())
     if rel in ("last", "this past"):
-        y = _season_year(ref, code, "past")
-        if rel == "last" and y == ref.year and _season_is_current_or_future(ref, code):
-            y -= 1
+        y = ref.year - 1 if rel == "last" else _season_year(ref, code, "past")
     elif rel in ("next", "this coming"):
         y = _season_year(ref, code, "future")
     elif rel == "this":
@@ -1467,12 +1469,14 @@ def extract_dates(
             )
         )  # fmt: skip
         last_end = m.end()
-        if res.gran not in ("ref", "") and res.earliest is not None:
-            ctx.last = res
-            if res.gran in ("day",):
-                ctx.narr = res.earliest
-            elif res.gran in ("month", "year", "quarter", "half", "season", "week"):
-                # a coarser date moves the narrative only when it leaves the current one
-                if ctx.narr is None or not (res.earliest <= ctx.narr <= (res.latest or ctx.narr)):
-                    ctx.narr = res.earliest
+        if res.gran in ("ref", "") or res.earliest is None or res.derived:
+            continue
+        ctx.last = res
+        if res.gran == "quarter":
+            ctx.quarter, ctx.quarter_pos = res, m.start()
+        if res.gran == "day":
+            ctx.narr = res.earliest
+        elif ctx.narr is None or not (res.earliest <= ctx.narr <= (res.latest or ctx.narr)):
+            # a coarser date moves the narrative only when it leaves the current one
+            ctx.narr = res.earliest
     return out
