@@ -403,12 +403,13 @@ _COUNT_NOUN_AFTER = re.compile(
 _FUTURE_RE = re.compile(
     r"\b(?:will|won't|shall|'ll|going\s+to|(?:is|are)\s+(?:due\s+)?to|plans?\s+to|planning\s+to"
     r"|scheduled|expected\s+to|expects?\s+to|due\s+to|intends?\s+to|aims?\s+to|set\s+to"
-    r"|upcoming|next|hopes?\s+to|wants?\s+to|promised\s+to|would\s+be\s+held|to\s+be\s+held)\b",
+    r"|upcoming|next|would|planned\s+to|as\s+(?:soon|early)\s+as|hopes?\s+to|wants?\s+to|promised\s+to|would\s+be\s+held|to\s+be\s+held)\b",
     re.IGNORECASE,
 )
 _PAST_RE = re.compile(
     r"\b(?:was|were|had|did|said|told|ago|earlier|last|been|went|came|met|began|took|made"
-    r"|gave|held|fell|rose|won|lost|left|saw|found|got|hit|struck|since|\w{2,}ed)\b",
+    r"|gave|held|fell|rose|won|lost|left|saw|found|got|hit|struck|since"
+    r"|(?-i:(?!(?:need|indeed|hundred|speed|proceed|succeed|exceed|embed|breed)\b)[a-z]{2,}ed))\b",
     re.IGNORECASE,
 )
 _SENT_END = re.compile(r"[.!?\n;][\s\"')\]]*(?=\s|$)|\n")
@@ -851,9 +852,7 @@ def _h_month(m: re.Match[str], ctx: _Context) -> _R | None:
     yrel = (m["yrel"] or "").lower()
     if yrel:
         y = ref.year + {"last": -1, "this": 0, "next": 1}[yrel]
-    elif rel == "last":
-        y = ref.year - 1
-    elif rel == "this past":
+    elif rel in ("last", "this past"):
         y = ref.year - 1 if mon >= ref.month else ref.year
     elif rel in ("next", "this coming"):
         y = ref.year + 1 if mon <= ref.month else ref.year
@@ -878,7 +877,11 @@ def _h_weekday(m: re.Match[str], ctx: _Context) -> _R | None:
     rel = (m["rel"] or "").lower()
     if rel in ("early", "late", "earlier", "later", "earlier on", "later on"):
         rel = ""
-    d = _weekday_date(ref, wd, rel, ctx.tense(m.start(), m.end()))
+    if ctx.text.startswith("'s", m.end()):
+        tense = "past"  # "Wednesday's ruling": an event already reported
+    else:
+        tense = ctx.tense(m.start(), m.end())
+    d = _weekday_date(ref, wd, rel, tense)
     return _r_day(d, ctx.ref_anchor)
 
 
@@ -1040,9 +1043,7 @@ def _h_deictic(m: re.Match[str], ctx: _Context) -> _R | None:
         return None
     try:
         if unit == "week":
-            # a Sunday belongs to the week that follows it in news usage ("last week")
-            base = ref + timedelta(days=1) if ref.weekday() == 6 else ref
-            return _r_week(base + timedelta(weeks=shift), anchor)
+            return _r_week(ref + timedelta(weeks=shift), anchor)
         if unit == "weekend":
             base = ref + timedelta(weeks=shift)
             return _r_weekend(base, anchor)
