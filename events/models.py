@@ -167,6 +167,11 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["earliest", "latest", "id"]
+        # Review decisions beyond editing; granted to the Reviewer group (accounts app).
+        permissions = [
+            ("publish_event", "Can publish or reject events"),
+            ("merge_event", "Can merge events, actors and places"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(earliest__lte=F("latest")), name="event_earliest_not_after_latest"

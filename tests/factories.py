@@ -93,3 +93,23 @@ class AnnotationFactory(factory.django.DjangoModelFactory):
     end = 18
     quote = factory.LazyAttribute(lambda o: _quote_of(o.source, o.start, o.end))
     body = "Which coalition members flew?"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff user; `UserFactory(groups=["Editor"])` puts it in the named role groups
+    (created by accounts/migrations/0001_roles.py)."""
+
+    class Meta:
+        model = "auth.User"
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    is_staff = True
+    password = factory.django.Password("correct horse battery")
+
+    @factory.post_generation
+    def groups(self, create: bool, names: list[str] | None, **kwargs) -> None:
+        if create and names:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(*(Group.objects.get(name=name) for name in names))
