@@ -120,7 +120,9 @@ _WD = (
     r"|(?:mon|tues?|wed|thu(?:rs)?|fri|sat|sun)\.)"
 )
 _DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:.,]\d)"
-_DAYORD = r"(?:" + "|".join(sorted((k for k in _ORDINALS if k != "last"), key=len, reverse=True)) + ")"
+_DAYORD = (
+    r"(?:" + "|".join(sorted((k for k in _ORDINALS if k != "last"), key=len, reverse=True)) + ")"
+)
 _YEAR = r"(?:1[0-9]\d\d|20\d\d)"
 _NUMW = (
     r"(?:\d{1,3}|a\s+couple\s+of|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
@@ -144,7 +146,10 @@ def _c(pattern: str) -> re.Pattern[str]:
 # Every rule: (name, compiled regex). The handler of the same name resolves a match.
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     # 2016-09-17
-    ("iso", _c(r"(?<![\w./-])(?P<y>" + _YEAR + r")-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w/]|-\d|\.\d)")),
+    (
+        "iso",
+        _c(r"(?<![\w./-])(?P<y>" + _YEAR + r")-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w/]|-\d|\.\d)"),
+    ),
     # 17/09/2016, 09/17/2016, 17.09.2016, 9/17/16
     (
         "numeric",
@@ -158,7 +163,11 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
         "dmy",
         _c(
             _B + r"(?:(?P<wd>" + _WD + r"),?\s+)?(?:the\s+)?"
-            r"(?:(?P<d1>" + _DAYNUM + r"|" + _DAYORD + r")\s*(?P<rsep>-|–|\s+(?:to|and|until|till|through)\s+)"
+            r"(?:(?P<d1>"
+            + _DAYNUM
+            + r"|"
+            + _DAYORD
+            + r")\s*(?P<rsep>-|–|\s+(?:to|and|until|till|through)\s+)"
             r"(?:the\s+)?)?"
             r"(?P<d>" + _DAYNUM + r"|" + _DAYORD + r")(?:\s+of)?\s+(?P<mon>" + _MON + r")"
             r"(?:,?\s+(?P<y>" + _YEAR + r")(?![\d-]))?" + _E
@@ -199,8 +208,8 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "weekday",
         _c(
-            _B + r"(?:(?P<rel>last|next|this(?:\s+(?:coming|past))?|coming|past|early|late|earlier|later"
-            r"|(?:earlier|later)\s+on)\s+)?(?P<wd>" + _WD + r")" + _TOD + _E
+            _B + r"(?:(?P<rel>last|next|this(?:\s+(?:coming|past))?|coming|past|early|late|earlier"
+            r"|later|(?:earlier|later)\s+on)\s+)?(?P<wd>" + _WD + r")" + _TOD + _E
         ),
     ),
     # today, yesterday, tomorrow, tonight, last night, the day before yesterday
@@ -236,7 +245,8 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "deictic",
         _c(
-            _B + r"(?:(?P<mod>earlier|later|early|late|mid|the\s+(?:end|beginning|start|middle)\s+of"
+            _B
+            + r"(?:(?P<mod>earlier|later|early|late|mid|the\s+(?:end|beginning|start|middle)\s+of"
             r"|(?:by|until)\s+the\s+end\s+of)[\s-]+)?"
             r"(?P<rel>last|this|next|the\s+current|the\s+coming|the\s+latest|the\s+last|this\s+past"
             r"|the\s+past|the\s+previous|current|coming)\s+(?P<fiscal>fiscal\s+)?"
@@ -247,16 +257,14 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     # earlier in the year, later in the month
     (
         "inthe",
-        _c(
-            _B + r"(?P<mod>earlier|later)\s+(?:in|this)\s+the\s+(?P<unit>week|month|year|day)" + _E
-        ),
+        _c(_B + r"(?P<mod>earlier|later)\s+(?:in|this)\s+the\s+(?P<unit>week|month|year|day)" + _E),
     ),
     # the end of the year, year-end, year's end, the weekend
     (
         "misc",
         _c(
-            _B + r"(?P<w>(?:the\s+)?(?:end|beginning|start|middle|turn)\s+of\s+the\s+(?:year|month|week)"
-            r"|year-end|year's\s+end|(?:the|this|last|next)\s+weekend|(?:the\s+)?new\s+year)"
+            _B + r"(?P<w>(?:the\s+)?(?:end|beginning|start|middle|turn)\s+of\s+the\s+"
+            r"(?:year|month|week)|year-end|year's\s+end|(?:the|this|last|next)\s+weekend|(?:the\s+)?new\s+year)"
             + _E
         ),
     ),
@@ -270,7 +278,9 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:(?:fiscal|calendar|latest|current|same|flat|strong|weak)[\s-]+)?"
             r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final|last)[\s-]+"
             r"(?P<unit>quarter|half|quarters)(?!-)"
-            r"(?:\s+of\s+(?:(?P<y>" + _YEAR + r")|(?P<yrel>this|last|next)\s+year|fiscal\s+(?P<fy>"
+            r"(?:\s+of\s+(?:(?P<y>"
+            + _YEAR
+            + r")|(?P<yrel>this|last|next)\s+year|fiscal\s+(?P<fy>"
             + _YEAR
             + r")))?"
             + _E
@@ -280,7 +290,8 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "qadj",
         _c(
-            _B + r"(?:fiscal\s+)?(?P<ord>first|second|third|fourth)-(?P<unit>quarter|half)(?=[\s,.;])"
+            _B
+            + r"(?:fiscal\s+)?(?P<ord>first|second|third|fourth)-(?P<unit>quarter|half)(?=[\s,.;])"
         ),
     ),
     # the quarter, the latest quarter, this quarter, the year-ago quarter, the same period last year
@@ -317,9 +328,13 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
         "century",
         _c(
             _B + r"(?:the\s+)?(?:(?P<mod>early|mid|late)[\s-]+)?(?P<n>\d{1,2})(?:st|nd|rd|th)"
-            r"[\s-]+century" + _E
-            + r"|" + _B + r"(?:the\s+)?(?P<nw>eleventh|twelfth|thirteenth|fourteenth|fifteenth"
-            r"|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]+century" + _E
+            r"[\s-]+century"
+            + _E
+            + r"|"
+            + _B
+            + r"(?:the\s+)?(?P<nw>eleventh|twelfth|thirteenth|fourteenth|fifteenth"
+            r"|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]+century"
+            + _E
         ),
     ),
     # seasons: this summer, last fall, the winter, in spring
@@ -732,10 +747,7 @@ def _season_year(ref: date, code: str, tense: str | None) -> int:
     )
     order = ["WI", "SP", "SU", "FA"]
     ci, si = order.index(cur), order.index(code)
-    if code == "WI" and ref.month in (1, 2):
-        base = ref.year - 1
-    else:
-        base = ref.year
+    base = ref.year - 1 if code == "WI" and ref.month in (1, 2) else ref.year
     if si == ci:
         return base if code == "WI" else ref.year
     if tense == "future" and si < ci:
@@ -791,9 +803,9 @@ def _h_dm(m: re.Match[str], ctx: _Context) -> _R | None:
     if not _is_cap(text_mon):
         return None
     # bare day number with a short month word ("3 mar") is too weak without a year
-    if text_mon.lower().rstrip(".") in ("mar", "jun", "jul", "sep") and not text_mon.endswith("."):
-        if not m["y"]:
-            return None
+    short = text_mon.lower().rstrip(".") in ("mar", "jun", "jul", "sep")
+    if short and not text_mon.endswith(".") and not m["y"]:
+        return None
     res = _resolve_month_day(ctx, mon, day, m["y"], m.start(), m.end())
     if res is None:
         return None
@@ -840,11 +852,16 @@ def _h_month(m: re.Match[str], ctx: _Context) -> _R | None:
     if word.lower() == "may" and not (rel or m["mod"] or m["yrel"]):
         # "May" alone: only after a preposition that takes a date
         before = ctx.text[max(0, m.start() - 12) : m.start()].lower()
-        if not re.search(r"\b(?:in|since|until|till|by|during|from|of|through|before|after)\s+$", before):
+        if not re.search(
+            r"\b(?:in|since|until|till|by|during|from|of|through|before|after)\s+$", before
+        ):
             return None
     if word.lower() == "march" and not (rel or m["mod"] or m["yrel"]):
         before = ctx.text[max(0, m.start() - 12) : m.start()].lower()
-        if not re.search(r"\b(?:in|since|until|till|by|during|from|of|through|before|after|and|or|to)\s+$", before):
+        if not re.search(
+            r"\b(?:in|since|until|till|by|during|from|of|through|before|after|and|or|to)\s+$",
+            before,
+        ):
             return None
     ref = ctx.ref
     if ref is None:
@@ -877,10 +894,9 @@ def _h_weekday(m: re.Match[str], ctx: _Context) -> _R | None:
     rel = (m["rel"] or "").lower()
     if rel in ("early", "late", "earlier", "later", "earlier on", "later on"):
         rel = ""
-    if ctx.text.startswith("'s", m.end()):
-        tense = "past"  # "Wednesday's ruling": an event already reported
-    else:
-        tense = ctx.tense(m.start(), m.end())
+    # "Wednesday's ruling": an event already reported
+    possessive = ctx.text.startswith("'s", m.end())
+    tense = "past" if possessive else ctx.tense(m.start(), m.end())
     d = _weekday_date(ref, wd, rel, tense)
     return _r_day(d, ctx.ref_anchor)
 
@@ -952,6 +968,10 @@ def _unit_shift(ctx: _Context, base: date, unit: str, n: int, sign: int, anchor:
 def _h_ago(m: re.Match[str], ctx: _Context) -> _R | None:
     nword = " ".join(m["n"].lower().split())
     direction = " ".join(m["dir"].lower().split())
+    if direction in ("before", "after", "prior") and not re.match(
+        r"\s*(?:[,.;:!?)\"']|--|$|and\b|but\b|when\b)", ctx.text[m.end() : m.end() + 8]
+    ):
+        return None  # "two days after the truce began": a duration before an event
     sign = 1 if direction in ("later", "after", "from now", "hence") else -1
     if nword in ("several", "a few", "few", "some", "many"):
         return _r_ref("FUTURE_REF" if sign > 0 else "PAST_REF", ctx.ref)
@@ -1025,7 +1045,6 @@ def _h_deictic(m: re.Match[str], ctx: _Context) -> _R | None:
         return None
     rel = " ".join(m["rel"].lower().split())
     unit = m["unit"].lower()
-    mod = (m["mod"] or "").lower()
     anchor = ctx.ref_anchor
     if rel in ("the past", "the last", "this past") and unit not in _SEASONS:
         if unit in ("decade",) and rel in ("the last", "the past"):
@@ -1133,11 +1152,8 @@ def _h_quarter(m: re.Match[str], ctx: _Context) -> _R | None:
     if unit == "quarters":
         return None
     ordw = m["ord"].lower()
-    if ordw in ("final", "last"):
-        q = 4 if unit == "quarter" else 2
-    else:
-        q = _ORDINALS.get(ordw, 0)
-    if unit == "half" and q > 2 or q < 1 or q > 4:
+    q = (4 if unit == "quarter" else 2) if ordw in ("final", "last") else _ORDINALS.get(ordw, 0)
+    if (unit == "half" and q > 2) or q < 1 or q > 4:
         return None
     py = (m["py"] or "").lower()
     anchor = "absolute"
@@ -1212,11 +1228,14 @@ def _h_year(m: re.Match[str], ctx: _Context) -> _R | None:
         before = text[max(0, s - 24) : s]
         if _NUMBER_CONTEXT.search(before) and not _YEAR_OK_BEFORE.search(before):
             return None
-        if re.search(r"(?:resolution|no\.|number|flight|route|article|page|room)\s+$", before, re.I):
+        if re.search(
+            r"(?:resolution|no\.|number|flight|route|article|page|room)\s+$", before, re.I
+        ):
             return None
-        if not 1600 <= y <= 2099:
-            if not re.search(r"\b(?:in|since|of|until|by|year|from|before|after)\s+$", before, re.I):
-                return None
+        if not 1600 <= y <= 2099 and not re.search(
+            r"\b(?:in|since|of|until|by|year|from|before|after)\s+$", before, re.I
+        ):
+            return None
         after = text[m.end() : m.end() + 40]
         if _COUNT_NOUN_AFTER.match(after):
             return None
