@@ -7,3 +7,6 @@ from rest_framework.routers import DefaultRouter
 
 def register(router: DefaultRouter) -> None:
     """Add this app's viewsets to `router`."""
+    from sources.api.views import SourceViewSet
+
+    router.register("sources", SourceViewSet, basename="source")
