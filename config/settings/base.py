@@ -143,7 +143,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Sources whose task message was lost (Redis down, worker killed) are sent again.
+    "requeue-stuck-sources": {
+        "task": "sources.tasks.requeue_stuck_sources",
+        "schedule": env_int("SOURCES_REQUEUE_EVERY_SECONDS", 60),
+    },
+    # Each feed is fetched when its own poll interval has passed; this only looks.
+    "poll-feeds": {
+        "task": "sources.tasks.poll_feeds",
+        "schedule": env_int("SOURCES_FEED_CHECK_EVERY_SECONDS", 60),
+    },
+}
 
 # REST framework: https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
@@ -180,6 +191,9 @@ EVENTS_AUTO_PUBLISH_CONFIDENCE = env_float("EVENTS_AUTO_PUBLISH_CONFIDENCE", 1.0
 SOURCES_STUCK_AFTER_SECONDS = env_int("SOURCES_STUCK_AFTER_SECONDS", 600)
 # Hosts that URL fetching may reach even on private addresses (tests' local server).
 SOURCES_FETCH_ALLOWED_HOSTS = env_list("SOURCES_FETCH_ALLOWED_HOSTS", [])
+# The function that turns a processed source's text into timeline entries, named rather
+# than imported because the sources app never imports events. Empty: no extraction.
+SOURCES_EXTRACTOR = env_str("SOURCES_EXTRACTOR", "events.services.record_extraction")
 # "17/09/2016" is read day-first unless this is off.
 DATES_DAY_FIRST = env_bool("DATES_DAY_FIRST", True)
 
