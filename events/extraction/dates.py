@@ -760,9 +760,15 @@ def _season_year(ref: date, code: str, tense: str | None) -> int:
 # ---------------------------------------------------------------------------
 # Handlers: (match, ctx) -> _R | None
 # ---------------------------------------------------------------------------
+class _Impossible(Exception):
+    """A well-formed date that does not exist (31 February): the span is no date at all."""
+
+
 def _h_iso(m: re.Match[str], ctx: _Context) -> _R | None:
     d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
-    return _r_day(d, "absolute") if d else None
+    if d is None:
+        raise _Impossible
+    return _r_day(d, "absolute")
 
 
 def _h_numeric(m: re.Match[str], ctx: _Context) -> _R | None:
@@ -786,7 +792,11 @@ def _resolve_month_day(
 ) -> tuple[date, str] | None:
     if year:
         d = _safe_date(int(year), mon, day)
-        return (d, "absolute") if d else None
+        if d is None:
+            raise _Impossible
+        return d, "absolute"
+    if day > (29 if mon == 2 else calendar.monthrange(2016, mon)[1]):
+        raise _Impossible
     ref = ctx.ref
     if ref is None:
         return None
@@ -1473,6 +1483,9 @@ def extract_dates(
             continue
         try:
             res = _HANDLERS[name](m, ctx)
+        except _Impossible:
+            last_end = m.end()
+            continue
         except (ValueError, OverflowError, KeyError):
             res = None
         if res is None:

@@ -21,6 +21,7 @@ class Command(BaseCommand):
     # a text tool: no models, no URLs; skipping the checks keeps it fast (the scorer
     # runs it once per document)
     requires_system_checks: list[str] = []
+    stealth_options = ("stdin",)  # call_command(..., stdin=StringIO(...)) in tests
 
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?", default="-", help="text file, or - for stdin")
