@@ -55,6 +55,8 @@ SNIFF_BYTES = 8192
 # Text has few control characters; more than this share of a sample means binary.
 MAX_CONTROL_SHARE = 0.05
 TEXT_CONTROLS = {9, 10, 12, 13, 27}
+# Elements trafilatura keeps by default that are never article text ("enable JavaScript").
+PRUNED_ELEMENTS = ["//noscript", "//template"]
 # Below this much text a page or line holds no article.
 MIN_TEXT_CHARS = 1
 
@@ -229,7 +231,12 @@ def parse_html(html: str, *, url: str | None = None) -> Document:
     from htmldate import find_date
 
     extracted = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        prune_xpath=PRUNED_ELEMENTS,
     )
     body = normalise_text(extracted.text or "") if extracted is not None else ""
     if len(body) < MIN_TEXT_CHARS:

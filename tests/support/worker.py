@@ -95,3 +95,15 @@ class WorkerProcess:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self.process = None
+
+
+class ConfiguredWorkerProcess(WorkerProcess):
+    """A worker with extra environment variables, e.g. ingestion tests' allow-listed
+    local server (SOURCES_FETCH_ALLOWED_HOSTS) or a stand-in extractor."""
+
+    def __init__(self, *, concurrency: int = 1, extra_env: dict[str, str] | None = None) -> None:
+        super().__init__(concurrency=concurrency)
+        self.extra_env = extra_env or {}
+
+    def env(self) -> dict[str, str]:
+        return {**super().env(), **self.extra_env}
