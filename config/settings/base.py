@@ -166,7 +166,11 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's schema plus the error responses (400, 403, 404, ...) every endpoint
+    # can give, so clients and schemathesis see them as part of the contract.
+    "DEFAULT_SCHEMA_CLASS": "events.api.schema.AutoSchema",
+    # DRF's JSON errors, plus database refusals (constraints) as 400s instead of 500s.
+    "EXCEPTION_HANDLER": "events.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "600/minute")},
 }
@@ -178,6 +182,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Separate request and response components: read-only fields (ids, timestamps, nested
+    # details) are not offered as inputs.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Events and sources both have `status`, `kind` and `precision` fields with different
+    # choices; name each set so clients see EventStatusEnum, not Status959Enum.
+    "ENUM_NAME_OVERRIDES": {
+        "EventStatusEnum": "events.models.Status",
+        "EventPrecisionEnum": "events.models.Precision",
+        "SourceStatusEnum": "sources.models.SourceStatus",
+        "SourceKindEnum": "sources.models.SourceKind",
+        "SourcePrecisionEnum": "sources.models.Precision",
+    },
 }
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])

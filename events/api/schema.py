@@ -1,0 +1,54 @@
+"""The OpenAPI description: drf-spectacular's, plus the error responses every endpoint
+can give, so a client (and schemathesis) knows a 400 or 404 is part of the contract."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    """`detail` says what went wrong; a rejected parameter or field is instead named as a
+    key holding a list of messages, e.g. {"start": ["'2016-13' is not a date: ..."]}."""
+
+    detail = serializers.CharField(required=False)
+
+    class Meta:
+        ref_name = "Error"
+
+
+WRITE_METHODS = {"POST", "PUT", "PATCH"}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def _error_codes(self) -> list[str]:
+        codes = ["400", "403", "406", "429"]
+        if "{" in self.path:
+            codes.append("404")
+        if self.method in WRITE_METHODS:
+            codes.append("415")
+        return codes
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code in self._error_codes():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    ErrorSerializer, code, ["application/json"], direction
+                )
+                responses[code]["description"] = _ERROR_DESCRIPTIONS[code]
+        return responses
+
+
+_ERROR_DESCRIPTIONS = {
+    "400": "A parameter or field was rejected; the body names it.",
+    "403": "Not signed in, or lacking the model permission this needs.",
+    "404": "No such object (or not one you may see).",
+    "406": "None of the accepted formats can be produced.",
+    "415": "The request body is in a format this endpoint does not read.",
+    "429": "Too many requests from this client; wait and retry.",
+}
