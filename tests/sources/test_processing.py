@@ -165,9 +165,11 @@ def test_stuck_sources_are_queued_again(django_capture_on_commit_callbacks):
     Source.objects.filter(pk=crashed.pk).update(
         status="fetching", status_changed=old, attempts=services.MAX_ATTEMPTS
     )
-    with mock.patch("sources.services.enqueue") as enqueue:
-        with django_capture_on_commit_callbacks(execute=True):
-            assert requeue_stuck_sources() == 1
+    with (
+        mock.patch("sources.services.enqueue") as enqueue,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert requeue_stuck_sources() == 1
     enqueue.assert_called_once_with(stuck.pk)
     stuck.refresh_from_db()
     assert stuck.status == "queued" and stuck.status_changed > old

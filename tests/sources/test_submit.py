@@ -87,7 +87,8 @@ def test_files_over_the_cap_are_refused(settings):
 
 def test_json_lines_become_several_sources_and_report_bad_lines():
     data = (
-        b'{"url": "https://example.org/a", "title": "A", "published": "2016-09-17", "text": "One."}\n'
+        b'{"url": "https://example.org/a", "title": "A", "published": "2016-09-17", '
+        b'"text": "One."}\n'
         b'{"title": "B", "text": "Two."}\n'
         b'{"title": "C"}\n'
     )
