@@ -24,6 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from events import editorial
 from events.models import Actor, Citation, Event, EventActor, Place, Status
+from sources.admin import resolve_span
 from sources.models import Source
 
 QUOTE_PREVIEW_CHARS = 220
@@ -31,39 +32,6 @@ MERGE_SUGGESTIONS = 20
 EVENTS_LISTED = 100
 PUBLISH_PERMISSION = "events.publish_event"
 MERGE_PERMISSION = "events.merge_event"
-
-
-def resolve_span(text: str, start: int | None, end: int | None, quote: str) -> tuple[int, int, str]:
-    """Offsets and quote of a passage of `text`, from either the offsets or the exact quote.
-
-    Editors without JavaScript type one or the other; the selection script fills both, and
-    then they must agree. Raises ValidationError saying what to fix.
-    """
-    if start is not None and end is not None:
-        if not 0 <= start < end <= len(text):
-            raise ValidationError(f"offsets must satisfy 0 <= start < end <= {len(text)}")
-        found = text[start:end]
-        if quote and quote != found:
-            # The browser may have normalised the selection; trust the quote if it is
-            # unambiguous, else ask.
-            if text.count(quote) == 1:
-                start = text.index(quote)
-                return start, start + len(quote), quote
-            raise ValidationError(
-                f"the text at {start}–{end} is “{Truncator(found).chars(80)}”, not the quote"
-            )
-        return start, end, found
-    if not quote:
-        raise ValidationError("give the start and end offsets or the exact quote")
-    occurrences = text.count(quote)
-    if occurrences == 0:
-        raise ValidationError("the quote does not occur in the source text")
-    if occurrences > 1:
-        raise ValidationError(
-            f"the quote occurs {occurrences} times in the source text; give its offsets"
-        )
-    start = text.index(quote)
-    return start, start + len(quote), quote
 
 
 def _source_link(source: Source, start: int | None = None) -> str:

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import itertools
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources.models import Annotation, Feed, Source, SourceKind
@@ -17,11 +23,140 @@ from sources.services import (
     too_large_message,
 )
 
+# Annotations: an editor marks a passage of a source's text and attaches a note. The
+# passage is given by offsets, by its exact quote, or (with JavaScript) by selecting it in
+# the text shown above the annotations; the database checks the quote against the text.
+
+
+def resolve_span(text: str, start: int | None, end: int | None, quote: str) -> tuple[int, int, str]:
+    """Offsets and quote of a passage of `text`, from either the offsets or the exact quote.
+
+    Editors without JavaScript type one or the other; the selection script fills both, and
+    then they must agree. Raises ValidationError saying what to fix.
+    """
+    if start is not None and end is not None:
+        if not 0 <= start < end <= len(text):
+            raise ValidationError(f"offsets must satisfy 0 <= start < end <= {len(text)}")
+        found = text[start:end]
+        if quote and quote != found:
+            # The browser may have altered the selection's offsets; trust an unambiguous
+            # quote, else ask.
+            if text.count(quote) == 1:
+                start = text.index(quote)
+                return start, start + len(quote), quote
+            raise ValidationError(
+                f"the text at {start}–{end} is “{Truncator(found).chars(80)}”, not the quote"
+            )
+        return start, end, found
+    if not quote:
+        raise ValidationError("give the start and end offsets or the exact quote")
+    occurrences = text.count(quote)
+    if occurrences == 0:
+        raise ValidationError("the quote does not occur in the source text")
+    if occurrences > 1:
+        raise ValidationError(
+            f"the quote occurs {occurrences} times in the source text; give its offsets"
+        )
+    start = text.index(quote)
+    return start, start + len(quote), quote
+
+
+def passage_html(source: Source) -> str:
+    """The source's text with extracted quotes (citations) and annotations marked.
+
+    Every piece carries the offset it starts at, so the selection script can turn a
+    selection into offsets into `source.text` without counting across elements.
+    """
+    text = source.text
+    # Citations belong to the events app; read them through the reverse relation so this
+    # module does not import it.
+    citations = getattr(source, "citations", None)
+    cited = list(citations.values_list("start", "end")) if citations is not None else []
+    notes = list(source.annotations.values_list("start", "end", "kind", "body"))
+    points = sorted(
+        {0, len(text), *(p for s, e in cited for p in (s, e))}
+        | {p for s, e, _, _ in notes for p in (s, e)}
+    )
+    starts = {s for s, _ in cited}
+    pieces = []
+    for a, b in itertools.pairwise(points):
+        if a >= len(text):
+            break
+        classes = []
+        if any(s <= a and b <= e for s, e in cited):
+            classes.append("cited")
+        covering = [(k, body) for s, e, k, body in notes if s <= a and b <= e]
+        if covering:
+            classes.append("annotated")
+        title = "; ".join(f"{kind}: {body}" for kind, body in covering)
+        pieces.append(
+            format_html(
+                '<span data-offset="{}"{}{}{}>{}</span>',
+                a,
+                format_html(' id="offset-{}"', a) if a in starts else "",
+                format_html(' class="{}"', " ".join(classes)) if classes else "",
+                format_html(' title="{}"', title) if title else "",
+                text[a:b],
+            )
+        )
+    return mark_safe("".join(pieces))  # every piece is built by format_html
+
+
+class AnnotationForm(forms.ModelForm):
+    user = None  # set per request by AnnotationInline / AnnotationAdmin
+
+    class Meta:
+        model = Annotation
+        fields = ["source", "kind", "start", "end", "quote", "body", "public"]
+        widgets = {
+            "quote": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+            "body": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("start", "end", "quote"):
+            if name in self.fields:
+                self.fields[name].required = False
+        if "quote" in self.fields:
+            self.fields["quote"].help_text = "the exact text, or leave empty and give offsets"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        source = data.get("source") or getattr(self.instance, "source", None)
+        if source is None:
+            return data
+        try:
+            data["start"], data["end"], data["quote"] = resolve_span(
+                source.text, data.get("start"), data.get("end"), data.get("quote") or ""
+            )
+        except ValidationError as error:
+            self.add_error("quote", error)
+        if self.instance.author_id is None and self.user is not None:
+            self.instance.author = self.user
+        return data
+
 
 class AnnotationInline(admin.TabularInline):
+    """The source's annotations, under its text with extracted quotes and annotations
+    highlighted; selecting a passage there fills a new annotation row."""
+
     model = Annotation
-    extra = 0
+    form = AnnotationForm
+    extra = 1
     fields = ("kind", "start", "end", "quote", "body", "public", "author")
+    readonly_fields = ("author",)
+    template = "admin/sources/source/annotation_inline.html"
+
+    class Media:
+        js = ("editorial/passage.js",)
+        css = {"all": ("editorial/passage.css",)}
+
+    def get_formset(self, request: HttpRequest, obj: Source | None = None, **kwargs):
+        kwargs["form"] = type("AnnotationFormForUser", (self.form,), {"user": request.user})
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.passage_html = passage_html(obj) if obj is not None and obj.text else ""
+        return formset
 
 
 class SubmitSourceForm(forms.Form):
@@ -147,7 +282,13 @@ class FeedAdmin(admin.ModelAdmin):
 
 @admin.register(Annotation)
 class AnnotationAdmin(SimpleHistoryAdmin):
+    form = AnnotationForm
     list_display = ("__str__", "kind", "public", "author", "created")
     list_filter = ("kind", "public")
     search_fields = ("quote", "body")
     raw_id_fields = ("source",)
+    readonly_fields = ("author",)
+
+    def get_form(self, request: HttpRequest, obj: Annotation | None = None, **kwargs):
+        kwargs["form"] = type("AnnotationFormForUser", (self.form,), {"user": request.user})
+        return super().get_form(request, obj, **kwargs)

@@ -294,3 +294,84 @@ def test_an_editor_cannot_publish_by_reverting_to_a_published_version(editor: Cl
 def test_a_user_without_a_role_cannot_see_the_queue() -> None:
     client, _ = _client()
     assert client.get(EVENTS).status_code == 403
+
+
+# Annotations on a source's page (sources/admin.py, annotation parts).
+
+
+def _source_data(source, **rows) -> dict:
+    data = {
+        "kind": source.kind,
+        "url": source.url or "",
+        "title": source.title,
+        "publisher": source.publisher,
+        "author": source.author,
+        "published": source.published.isoformat() if source.published else "",
+        "published_precision": source.published_precision,
+        "language": source.language,
+        "text": source.text,
+        "status": source.status,
+        "reliability_notes": source.reliability_notes,
+        "annotations-TOTAL_FORMS": 1,
+        "annotations-INITIAL_FORMS": 0,
+    }
+    return data | {f"annotations-0-{name}": value for name, value in rows.items()}
+
+
+def test_the_source_page_shows_its_text_with_quotes_and_annotations_marked(
+    editor: Client,
+) -> None:
+    citation = CitationFactory(start=0, end=18)
+    source = citation.source
+    page = editor.get(reverse("admin:sources_source_change", args=[source.pk])).content
+    assert b'id="source-passage"' in page
+    assert f'<span data-offset="0" id="offset-0" class="cited">{source.text[:18]}'.encode() in (
+        page
+    )
+
+
+@pytest.mark.parametrize(
+    "passage",
+    [
+        {"quote": "at least 62 soldiers"},
+        {"start": 79, "end": 99},
+        {"start": 79, "end": 99, "quote": "at least 62 soldiers"},
+    ],
+    ids=["by quote", "by offsets", "by both (the selection script)"],
+)
+def test_an_editor_annotates_a_passage_of_a_source(editor: Client, passage: dict) -> None:
+    source = SourceFactory()
+    url = reverse("admin:sources_source_change", args=[source.pk])
+    assert source.text[79:99] == "at least 62 soldiers"
+
+    response = editor.post(
+        url, _source_data(source, kind="dispute", body="Other counts say 90.", **passage)
+    )
+
+    assert response.status_code == 302, response.context["errors"]
+    note = source.annotations.get()
+    assert (note.start, note.end, note.quote) == (79, 99, "at least 62 soldiers")
+    assert note.author is not None and note.author.groups.filter(name=EDITOR).exists()
+    assert note.history.first().history_user == note.author
+
+
+def test_a_quote_not_in_the_text_is_refused_with_a_reason(editor: Client) -> None:
+    source = SourceFactory()
+    url = reverse("admin:sources_source_change", args=[source.pk])
+
+    response = editor.post(url, _source_data(source, quote="not in the text", body="x"))
+
+    assert response.status_code == 200
+    assert b"the quote does not occur in the source text" in response.content
+    assert not source.annotations.exists()
+
+
+def test_a_user_without_a_role_cannot_annotate() -> None:
+    client, _ = _client()
+    source = SourceFactory()
+    url = reverse("admin:sources_source_change", args=[source.pk])
+
+    response = client.post(url, _source_data(source, quote="at least 62 soldiers", body="x"))
+
+    assert response.status_code == 403
+    assert not source.annotations.exists()
