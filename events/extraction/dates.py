@@ -1429,8 +1429,61 @@ _HANDLERS = {
     "theday": _h_theday,
 }
 _PRIORITY = {name: i for i, (name, _) in enumerate(_RULES)}
+
+# Speed: every expression contains a trigger token (a digit, a month or weekday name, or
+# a temporal keyword). One cheap scan finds them; each rule then runs only on windows
+# around the triggers of its kind instead of over the whole text.
+_TRIGGER = re.compile(
+    r"(?<![A-Za-z])(?:(?P<K>to(?:day|morrow|night)|yesterday|night|morning|afternoon|evening|ago"
+    r"|earlier|later|before|after|hence|back|prior|previously|days?|weeks?|weekend|months?"
+    r"|years?|quarters?|half|period|decades?|centur|spring|summer|fall|autumn|winter|now"
+    r"|current|present|recent|past|future|coming|times|nineteen|eighteen|twenty|thousand"
+    r"|(?:twen|thir|for|fif|six|seven|eigh|nine)ties)"
+    r"|(?P<M>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"|(?P<W>mon|tue|wed|thu|fri|sat|sun)|(?P<D>\d))",
+    re.IGNORECASE,
+)
+_RULE_TRIGGERS = {
+    "iso": "D", "numeric": "D", "dmy": "M", "mdy": "M", "my": "M", "month": "M",
+    "weekday": "W", "wdrange": "W", "relday": "K", "ago": "K", "narrel": "K",
+    "deictic": "K", "inthe": "K", "misc": "K", "quarter": "K", "qadj": "K",
+    "thequarter": "K", "year": "D", "decade": "DK", "century": "DK", "season": "K",
+    "ref": "K", "wyear": "K", "theday": "D",
+}  # fmt: skip
+_WINDOW = 90  # characters either side of a trigger (longer than any expression)
+_WORD_END = re.compile(r"\W|$")
+
+
+def _windows(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Merged (start, end) windows around the triggers of each kind."""
+    spans: dict[str, list[tuple[int, int]]] = {"D": [], "M": [], "W": [], "K": []}
+    n = len(text)
+    for m in _TRIGGER.finditer(text):
+        kind = m.lastgroup or "K"
+        lo, hi = max(0, m.start() - _WINDOW), min(n, m.end() + _WINDOW)
+        lst = spans[kind]
+        if lst and lo <= lst[-1][1]:
+            lst[-1] = (lst[-1][0], hi)
+        else:
+            lst.append((lo, hi))
+    for kind, lst in spans.items():
+        # never cut a word at a window's end ("May" in "Mayor")
+        spans[kind] = [(lo, _WORD_END.search(text, hi).start() if hi < n else n) for lo, hi in lst]
+    return spans
+
+
 _LEADING_PREP = re.compile(r"(?:during|in|since|until|by)\s+", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(hi, out[-1][1]))
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def _trim(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
@@ -1469,11 +1522,20 @@ def extract_dates(
         return []
     ctx = _Context(text, published, day_first)
     cands: list[tuple[int, int, int, str, re.Match[str]]] = []
+    windows = _windows(text)
     for name, rx in _RULES:
         pr = _PRIORITY[name]
-        for m in rx.finditer(text):
-            if m.end() > m.start():
-                cands.append((m.start(), -(m.end() - m.start()), pr, name, m))
+        kinds = _RULE_TRIGGERS[name]
+        if len(kinds) == 1:
+            spans = windows[kinds]
+        else:
+            spans = _merge(sorted(w for k in kinds for w in windows[k]))
+        seen_end = -1
+        for lo, hi in spans:
+            for m in rx.finditer(text, max(lo, seen_end), hi):
+                if m.end() > m.start():
+                    cands.append((m.start(), -(m.end() - m.start()), pr, name, m))
+                    seen_end = m.end()
     cands.sort(key=lambda c: (c[0], c[1], c[2]))
     out: list[TemporalExpression] = []
     last_end = 0
