@@ -30,8 +30,6 @@ from sources.models import Source
 QUOTE_PREVIEW_CHARS = 220
 MERGE_SUGGESTIONS = 20
 EVENTS_LISTED = 100
-PUBLISH_PERMISSION = "events.publish_event"
-MERGE_PERMISSION = "events.merge_event"
 
 
 def _source_link(source: Source, start: int | None = None) -> str:
@@ -241,10 +239,10 @@ class EventAdmin(SimpleHistoryAdmin):
 
     # Permissions beyond add/change: the Reviewer group's.
     def has_publish_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm(PUBLISH_PERMISSION)
+        return editorial.can_publish(request.user)
 
     def has_merge_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm(MERGE_PERMISSION) and self.has_change_permission(request)
+        return editorial.can_merge(request.user) and self.has_change_permission(request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         citations = Citation.objects.select_related("source").order_by("source", "start")
@@ -380,7 +378,7 @@ class MergeNamedMixin:
     actions = ["merge_selected"]
 
     def has_merge_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm(MERGE_PERMISSION) and self.has_change_permission(request)
+        return editorial.can_merge(request.user) and self.has_change_permission(request)
 
     @admin.action(description="Merge selected into one…", permissions=["merge"])
     def merge_selected(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
     User = AbstractBaseUser
 
+# Who may decide (Event.Meta.permissions; the Reviewer group holds both). Editing an event
+# needs only events.change_event; changing its status or merging it needs these.
+PUBLISH_PERMISSION = "events.publish_event"
+MERGE_PERMISSION = "events.merge_event"
 # Stances by which a citation contradicts the event it is attached to.
 CONTRADICTING_STANCES = (Citation.Stance.DENIES, Citation.Stance.DISPUTES)
 SEARCH_CONFIG = "english"
@@ -59,6 +63,14 @@ def _set_status(events: Iterable[Event], status: str, *, by: User | None, reason
             _save(event, by=by, reason=reason)
             changed += 1
     return changed
+
+
+def can_publish(user: User | None) -> bool:
+    return user is not None and user.has_perm(PUBLISH_PERMISSION)
+
+
+def can_merge(user: User | None) -> bool:
+    return user is not None and user.has_perm(MERGE_PERMISSION)
 
 
 def publish_events(events: Iterable[Event], by: User | None) -> int:
@@ -284,7 +296,11 @@ def merge_places(*, keep: Place, remove: Place, by: User | None) -> Place:
 
 
 __all__ = [
+    "MERGE_PERMISSION",
+    "PUBLISH_PERMISSION",
     "MergeError",
+    "can_merge",
+    "can_publish",
     "merge_actors",
     "merge_events",
     "merge_places",
