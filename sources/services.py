@@ -169,7 +169,7 @@ def submit_file(
 
 def too_large_message(size: int) -> str:
     return (
-        f"The file is {human_size(size)}; a source may be at most "
+        f"This is {human_size(size)}; a source may be at most "
         f"{human_size(settings.SOURCE_MAX_BYTES)}."
     )
 

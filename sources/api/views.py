@@ -3,6 +3,7 @@ POST /api/sources/ to add one (editors with sources.add_source), answered 202.""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -17,7 +18,7 @@ from sources.api.serializers import (
     SourceSubmitSerializer,
 )
 from sources.models import Source
-from sources.services import Submission, submit_file, submit_source
+from sources.services import Submission, submit_file, submit_source, too_large_message
 
 
 class SourceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -38,9 +39,17 @@ class SourceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             202: OpenApiResponse(SourceSerializer, "Queued: poll the source's url."),
             200: OpenApiResponse(SourceSerializer, "Already stored: the existing source."),
             400: OpenApiResponse(description="The input cannot become a source."),
+            413: OpenApiResponse(description="The request is larger than a source may be."),
         },
     )
     def create(self, request: Request, *args, **kwargs) -> Response:
+        # Refused from the header, before a body far over the limit is read at all.
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if length.isdigit() and int(length) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return Response(
+                {"detail": too_large_message(int(length))},
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
         submit = SourceSubmitSerializer(data=request.data)
         submit.is_valid(raise_exception=True)
         data = submit.validated_data
