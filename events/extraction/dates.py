@@ -1434,13 +1434,13 @@ _PRIORITY = {name: i for i, (name, _) in enumerate(_RULES)}
 # a temporal keyword). One cheap scan finds them; each rule then runs only on windows
 # around the triggers of its kind instead of over the whole text.
 _TRIGGER = re.compile(
-    r"(?<![A-Za-z])(?:(?P<K>to(?:day|morrow|night)|yesterday|night|morning|afternoon|evening|ago"
+    r"(?<![A-Za-z])(?:(?P<D>\d)|(?P<K>to(?:day|morrow|night)|yesterday|night|morning|afternoon|evening|ago"
     r"|earlier|later|before|after|hence|back|prior|previously|days?|weeks?|weekend|months?"
     r"|years?|quarters?|half|period|decades?|centur|spring|summer|fall|autumn|winter|now"
     r"|current|present|recent|past|future|coming|times|nineteen|eighteen|twenty|thousand"
     r"|(?:twen|thir|for|fif|six|seven|eigh|nine)ties)"
     r"|(?P<M>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    r"|(?P<W>mon|tue|wed|thu|fri|sat|sun)|(?P<D>\d))",
+    r"|(?P<W>mon|tue|wed|thu|fri|sat|sun))",
     re.IGNORECASE,
 )
 _RULE_TRIGGERS = {
@@ -1450,7 +1450,9 @@ _RULE_TRIGGERS = {
     "thequarter": "K", "year": "D", "decade": "DK", "century": "DK", "season": "K",
     "ref": "K", "wyear": "K", "theday": "D",
 }  # fmt: skip
-_WINDOW = 90  # characters either side of a trigger (longer than any expression)
+# characters before / after a trigger that an expression can reach ("Saturday, the 17th
+# of September, 2016"; "nearly two weeks ago"; "the first half of 2016")
+_BEFORE, _AFTER = 55, 45
 _WORD_END = re.compile(r"\W|$")
 
 
@@ -1460,7 +1462,7 @@ def _windows(text: str) -> dict[str, list[tuple[int, int]]]:
     n = len(text)
     for m in _TRIGGER.finditer(text):
         kind = m.lastgroup or "K"
-        lo, hi = max(0, m.start() - _WINDOW), min(n, m.end() + _WINDOW)
+        lo, hi = max(0, m.start() - _BEFORE), min(n, m.end() + _AFTER)
         lst = spans[kind]
         if lst and lo <= lst[-1][1]:
             lst[-1] = (lst[-1][0], hi)
