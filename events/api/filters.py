@@ -80,6 +80,25 @@ class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class StrictBooleanField(forms.CharField):
+    """true/false (or 1/0, yes/no); anything else is refused rather than read as "any"."""
+
+    VALUES = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+    def clean(self, value: str | None) -> bool | None:
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return self.VALUES[value.strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(f"{value!r} is not true or false.") from None
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class SlugOrIdField(forms.CharField):
     def clean(self, value: str | None) -> str | None:
         value = super().clean(value)
@@ -128,7 +147,7 @@ class EventFilter(django_filters.FilterSet):
         method="filter_publisher",
         help_text="Events citing a source from this publisher (exact, any case).",
     )
-    disputed = django_filters.BooleanFilter(help_text="Only disputed (or undisputed) events.")
+    disputed = StrictBooleanFilter(help_text="Only disputed (or undisputed) events.")
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices,
         help_text="Review status. Only editors (events.view_event) see events that are not "
