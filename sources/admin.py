@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -203,6 +204,7 @@ class SourceAdmin(SimpleHistoryAdmin):
     date_hierarchy = "published"
     inlines = [AnnotationInline]
     actions = ["refetch", "reextract"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context=None
