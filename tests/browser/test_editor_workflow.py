@@ -1,0 +1,222 @@
+"""An editor's day in the admin, in headless Chromium: add a source by pasted text, watch
+it processed by the Celery worker, annotate a passage, approve one candidate event, merge
+another into an existing event, and find the result on the public timeline.
+
+The worker runs a stand-in extractor (below) that makes one candidate per sentence, so
+this test is about the editors' workflow, not about what the extraction library finds.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from accounts.roles import EDITOR, REVIEWER
+from tests.support.worker import ConfiguredWorkerProcess, WorkerProcess
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
+# where a loop is running unless told this is safe (it is: the test is single-threaded).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.worker]
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct horse battery"
+PASTED = (
+    "Coalition aircraft struck Syrian army positions near Deir ez-Zor airport on Saturday. "
+    "Russia called an emergency meeting of the UN Security Council over the strike."
+)
+PROCESSING_TIMEOUT = 90
+SENTENCE = re.compile(r"[^.\s][^.]*\.")
+
+
+def extract_one_candidate_per_sentence(source) -> None:
+    """Stand-in for events.services.record_extraction, run by the worker: each sentence of
+    the source becomes a candidate event dated 17 September 2016, citing that sentence."""
+    from events.models import Citation, Event, EventType
+
+    for n, match in enumerate(SENTENCE.finditer(source.text)):
+        words = match.group().split()
+        event = Event.objects.create(
+            title=" ".join(words[:6]),
+            slug=f"source-{source.pk}-{n}",
+            type=EventType.AIRSTRIKE if n == 0 else EventType.MEETING,
+            edtf="2016-09-17",
+            earliest=date(2016, 9, 17),
+            latest=date(2016, 9, 17),
+            status="candidate",
+            confidence=0.6,
+        )
+        Citation.objects.create(
+            event=event,
+            source=source,
+            quote=match.group(),
+            start=match.start(),
+            end=match.end(),
+        )
+
+
+@pytest.fixture(scope="module")
+def _editorial_worker_process(django_db_setup, django_db_blocker) -> Iterator[WorkerProcess]:
+    worker = ConfiguredWorkerProcess(
+        extra_env={
+            "SOURCES_EXTRACTOR": f"{__name__}.extract_one_candidate_per_sentence",
+            "EVENTS_AUTO_PUBLISH_CONFIDENCE": "1.01",
+        }
+    )
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def editorial_worker(
+    _editorial_worker_process: WorkerProcess, _worker_process: WorkerProcess, transactional_db
+) -> WorkerProcess:
+    """A real Celery worker running the stand-in extractor; the shared worker is stopped
+    first so that this one receives the task."""
+    _worker_process.stop()
+    _editorial_worker_process.start()
+    return _editorial_worker_process
+
+
+@pytest.fixture
+def page(live_server) -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(20_000)
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def _select_in_passage(page, needle: str) -> None:
+    """Select `needle` in the source text as a reader's drag would, then release."""
+    found = page.evaluate(
+        """(needle) => {
+            const passage = document.getElementById("source-passage");
+            const walker = document.createTreeWalker(passage, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.data.indexOf(needle);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + needle.length);
+                const selection = window.getSelection();
+                selection.removeAllRanges();
+                selection.addRange(range);
+                passage.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+                return true;
+            }
+            return false;
+        }""",
+        needle,
+    )
+    assert found, f"“{needle}” is not in the source text shown on its admin page"
+
+
+def test_an_editor_adds_annotates_approves_merges_and_publishes(
+    page, editorial_worker: WorkerProcess
+) -> None:
+    from events.models import Event, Status
+    from sources.models import Source
+    from tests.factories import EventFactory, UserFactory
+
+    UserFactory(username="ed", password=PASSWORD, groups=[EDITOR, REVIEWER])
+    existing = EventFactory(
+        title="UN Security Council emergency session",
+        type="meeting",
+        status=Status.PUBLISHED,
+    )
+
+    # Log in.
+    page.goto("/admin/login/")
+    page.fill("#id_username", "ed")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    assert page.locator("#user-tools").is_visible()
+
+    # Add a source by pasted text.
+    page.goto("/admin/sources/source/add/")
+    page.fill("textarea[name=text]", PASTED)
+    page.fill("input[name=title]", "Strike near the airport")
+    page.click("input[type=submit][value='Add source']")
+    page.wait_for_url(re.compile(r"/admin/sources/source/\d+/change/"))
+    source = Source.objects.get(title="Strike near the airport")
+
+    # The worker processes it: reload until its page says done.
+    deadline = time.monotonic() + PROCESSING_TIMEOUT
+    while page.locator("#id_status").input_value() != "done":
+        assert time.monotonic() < deadline, (
+            f"the source was still {page.locator('#id_status').input_value()} after "
+            f"{PROCESSING_TIMEOUT}s; see {editorial_worker.log_path}"
+        )
+        time.sleep(1)
+        page.reload()
+    assert page.locator("#source-passage .cited").count() >= 2  # extracted quotes marked
+
+    # Annotate a passage: select it, say why, save.
+    _select_in_passage(page, "Deir ez-Zor airport")
+    row = page.locator("#annotations-group tr.passage-selected")
+    row.locator("select[name$='-kind']").select_option("context")
+    row.locator("textarea[name$='-body']").fill("The airport had been besieged since 2014.")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    note = source.annotations.get()
+    assert note.quote == "Deir ez-Zor airport"
+    assert source.text[note.start : note.end] == "Deir ez-Zor airport"
+    assert note.kind == "context"
+    assert page.locator("#source-passage .annotated").inner_text() == "Deir ez-Zor airport"
+
+    # The review queue shows the two candidates with their quotes.
+    page.goto("/admin/events/event/")
+    strike = Event.objects.get(citations__source=source, type="airstrike")
+    meeting = Event.objects.get(citations__source=source, type="meeting")
+    results = page.locator("#result_list")
+    assert "Coalition aircraft struck Syrian army positions" in results.inner_text()
+    assert "Russia called an emergency meeting" in results.inner_text()
+
+    # Approve the strike from its page.
+    page.click(f"#result_list a[href$='/event/{strike.pk}/change/']")
+    page.click("input[name=_publish]")
+    page.wait_for_selector(".messagelist .success")
+
+    # Merge the meeting into the existing event, from the queue.
+    page.check(f"#result_list input[name=_selected_action][value='{meeting.pk}']")
+    page.select_option("select[name=action]", "merge_selected")
+    page.click("button[name=index]")
+    page.check(f"input[name=into][value='{existing.pk}']")
+    page.click("input[type=submit][value=Merge]")
+    page.wait_for_selector(".messagelist .success")
+
+    strike.refresh_from_db()
+    meeting.refresh_from_db()
+    assert strike.status == Status.PUBLISHED
+    assert meeting.status == Status.REJECTED
+    assert existing.citations.filter(source=source).exists()
+
+    # The public timeline shows the published strike and the existing event, not the
+    # merged candidate.
+    page.goto("/")
+    timeline = page.locator("main").inner_text()
+    assert "Coalition aircraft struck Syrian army positions" in timeline
+    assert "UN Security Council emergency session" in timeline
+    assert "Russia called an emergency meeting" not in timeline
