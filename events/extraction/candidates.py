@@ -1,0 +1,1036 @@
+"""Candidate timeline entries from one article: who did what to whom, where, when, how many.
+
+`parse_text(text, published)` reads the text clause by clause. A clause that holds a
+trigger word (lexicon.TRIGGERS) reporting something that happened, not something that
+might, becomes a mention: its type, its date (the clause's own expression, else one
+inherited from the context, with a lower confidence), its actors with roles, its place,
+its fatality figure and the sentence that says so. Mentions of the same happening within
+the article are then merged into one CandidateEvent with several quotes.
+
+Pure Python: no Django, no database. Offsets always point into the text as given.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from . import lexicon as lx
+from .articles import split_header
+from .dates import TemporalExpression, extract_dates
+from .fatalities import Fatalities, find_fatalities
+from .gazetteer import PLACE_SPECIFICITY, Gazetteer, GazetteerEntry, NameMatch, default_gazetteer
+from .text import COMMON_WORDS as NAME_STOPWORDS
+from .text import Sentence, clauses, sentences
+
+# How much a date inherited from the context is trusted, by where it came from.
+DATE_CONFIDENCE = {
+    "own": 0.15,
+    "clause": 0.05,
+    "sentence": 0.0,
+    "narrative": -0.05,
+    "lead": -0.1,
+    "publication": -0.15,
+}
+DATE_RANK = {name: i for i, name in enumerate(DATE_CONFIDENCE)}
+MAX_CONFIDENCE = 0.95
+# Each further sentence telling the same happening adds this much confidence.
+CORROBORATION_BONUS = 0.05
+# The article's first date is the lead's date only if it is this close to publication.
+LEAD_MAX_AGE = timedelta(days=7)
+# Year-or-coarser dates ending this long before publication are background ("in 2014").
+BACKGROUND_AGE = timedelta(days=180)
+COARSE_PRECISIONS = frozenset({"year", "decade", "quarter", "season"})
+# Characters before a date that make it a duration's start, i.e. background ("since 2011").
+_SINCE = re.compile(r"\b(?:since|from|until|till|by)\s+(?:the\s+)?$", re.IGNORECASE)
+# Characters looked at before a trigger for modal verbs and the passive voice.
+LOOKBEHIND_CHARS = 40
+# How far after its trigger a "by X" phrase may name the perpetrator.
+AGENT_REACH = 40
+_WORD = re.compile(r"[A-Za-z']+")
+_BY = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?(?:[\w.'’-]+\s+){0,3}$", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
+_TARGET_LEAD = re.compile(
+    r"^\W*(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}?(?:on|against|of|at|targeting|hitting|into)\s+"
+    r"(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$|^\s*(?:the\s+|a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
+_MODIFIER_GAP = re.compile(r"^[\s\-–]*(?:(?:-?led|-?backed|[a-z]+)[\s\-–]+){0,2}$")
+_BROKER = re.compile(r"\b(?:brokered|mediated|sponsored|backed)\b", re.IGNORECASE)
+_AGENT_WORDS = frozenset(
+    [
+        "and",
+        "or",
+        "the",
+        "a",
+        "an",
+        "'s",
+        "also",
+        "immediately",
+        "has",
+        "have",
+        "had",
+        "on",
+        "in",
+        "earlier",
+        "later",
+        "last",
+        "this",
+        "that",
+        "morning",
+        "evening",
+        "night",
+        "afternoon",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "its",
+        "their",
+        "his",
+        "her",
+    ]
+)
+_NAME = re.compile(
+    r"\b[A-Z][\w’'-]*[a-z][\w’'-]*(?:[ \t]+(?:(?:al|el|bin|ibn|de|du|van|von|la|le)[ \t-]+)?"
+    r"[A-Z][\w’'-]*[a-z][\w’'-]*)*"
+)
+_ORG_WORDS = re.compile(
+    r"\b(?:Ministry|Council|Department|Command|Agency|Committee|Organi[sz]ation|Observatory"
+    r"|Front|Army|Forces|Group|Brigade|Party|Union|Office|Center|Centre|Court|House|Agency"
+    r"|News|Times|Post|Press|Service|Movement|Coalition|Commission)\b"
+)
+_POSSESSIVE = re.compile(r"['’]s$")
+NAME_CONNECTORS = frozenset({"al", "el", "bin", "ibn", "de", "du", "van", "von", "la", "le"})
+
+
+@dataclass(frozen=True)
+class DateClaim:
+    value: str
+    edtf: str
+    earliest: date
+    latest: date
+    precision: str
+    text: str
+    # own, clause, sentence, narrative, lead or publication: where the date was found.
+    source: str
+
+    @classmethod
+    def of(cls, expr: TemporalExpression, source: str) -> DateClaim:
+        return cls(
+            expr.value,
+            expr.edtf,
+            expr.earliest,  # type: ignore[arg-type]
+            expr.latest,  # type: ignore[arg-type]
+            expr.precision,
+            expr.text,
+            source,
+        )
+
+    @classmethod
+    def of_day(cls, day: date, source: str) -> DateClaim:
+        return cls(day.isoformat(), day.isoformat(), day, day, "day", "", source)
+
+    def inherited(self, source: str) -> DateClaim:
+        return DateClaim(
+            self.value, self.edtf, self.earliest, self.latest, self.precision, self.text, source
+        )
+
+    def overlaps(self, other: DateClaim) -> bool:
+        return self.earliest <= other.latest and other.earliest <= self.latest
+
+    def to_dict(self) -> dict:
+        return {
+            "value": self.value,
+            "edtf": self.edtf,
+            "earliest": self.earliest.isoformat(),
+            "latest": self.latest.isoformat(),
+            "precision": self.precision,
+            "text": self.text,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class ActorRole:
+    name: str
+    role: str
+    kind: str
+    known: bool
+    slug: str = ""
+    parent: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "role": self.role,
+            "kind": self.kind,
+            "known": self.known,
+            "slug": self.slug,
+        }
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    name: str
+    kind: str
+    latitude: float | None
+    longitude: float | None
+    country: str
+    slug: str
+    gazetteer_id: str
+    aliases: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, entry: GazetteerEntry) -> PlaceRef:
+        return cls(
+            entry.name,
+            entry.kind,
+            entry.latitude,
+            entry.longitude,
+            entry.country,
+            entry.slug,
+            entry.gazetteer_id,
+            entry.aliases,
+        )
+
+    @property
+    def specificity(self) -> int:
+        return PLACE_SPECIFICITY.get(self.kind, 3)
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "country": self.country,
+            "slug": self.slug,
+            "gazetteer_id": self.gazetteer_id,
+        }
+
+
+@dataclass
+class Mention:
+    """One clause's report of a happening, with the sentence that carries it."""
+
+    type: str
+    start: int
+    end: int
+    quote: str
+    date: DateClaim
+    actors: list[ActorRole]
+    place: PlaceRef | None
+    fatalities: Fatalities | None
+    confidence: float
+    # False for a bare noun ("the attack") that can only confirm a happening told elsewhere.
+    reports: bool = True
+    sentence: int = 0
+
+    @property
+    def family(self) -> str:
+        return lx.FAMILY.get(self.type, "other")
+
+    def to_dict(self) -> dict:
+        return {
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+            "type": self.type,
+            "date": self.date.to_dict(),
+            "fatalities": _fatalities_dict(self.fatalities),
+            "confidence": round(self.confidence, 3),
+        }
+
+
+@dataclass
+class CandidateEvent:
+    title: str
+    type: str
+    date: DateClaim
+    actors: list[ActorRole]
+    place: PlaceRef | None
+    fatalities_low: int | None
+    fatalities_high: int | None
+    quote: str
+    start: int
+    end: int
+    confidence: float
+    disputed: bool = False
+    mentions: list[Mention] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "type": self.type,
+            "date": self.date.to_dict(),
+            "actors": [a.to_dict() for a in self.actors],
+            "place": self.place.to_dict() if self.place else None,
+            "fatalities": (
+                {"low": self.fatalities_low, "high": self.fatalities_high}
+                if self.fatalities_low is not None or self.fatalities_high is not None
+                else None
+            ),
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+            "confidence": round(self.confidence, 3),
+            "disputed": self.disputed,
+            "quotes": [m.to_dict() for m in self.mentions],
+        }
+
+
+@dataclass(frozen=True)
+class _Name:
+    """A name found in the text: a gazetteer actor, or an unknown proper name."""
+
+    start: int
+    end: int
+    actor: ActorRole
+    place: PlaceRef | None = None
+
+
+@dataclass
+class _Scan:
+    start: int
+    end: int
+    groups: dict[str, list[_Hit]]
+    own: dict[str, TemporalExpression]
+
+
+@dataclass
+class _Hit:
+    type: str
+    start: int
+    end: int
+    pos: str
+    strength: float
+    passive: bool
+
+
+_TRIGGERS = lx.compiled()
+_STATES = lx.compiled_states()
+_TRIGGER_BY_GROUP = {f"t{i}": t for i, t in enumerate(lx.TRIGGERS)}
+
+
+# Entry point ------------------------------------------------------------------------------
+
+
+def parse_text(
+    text: str, published: date | None = None, gazetteer: Gazetteer | None = None
+) -> list[CandidateEvent]:
+    """Candidate timeline entries of one article, in text order of their first quote."""
+    return _Article(text, published, gazetteer or default_gazetteer()).parse()
+
+
+def unknown_names(text: str, gazetteer: Gazetteer | None = None) -> list[dict]:
+    """Capitalised proper names the gazetteer does not know: candidates for editors."""
+    article = _Article(text, None, gazetteer or default_gazetteer())
+    seen: dict[str, dict] = {}
+    for name in article.names:
+        if not name.actor.known and name.actor.name not in seen:
+            seen[name.actor.name] = {"name": name.actor.name, "kind": name.actor.kind}
+    return list(seen.values())
+
+
+class _Article:
+    def __init__(self, text: str, published: date | None, gazetteer: Gazetteer) -> None:
+        self.raw = text
+        self.text, header_date = _mask_header(text)
+        self.published = published or header_date
+        self.gazetteer = gazetteer
+        self.sentences = sentences(self.text)
+        self.sentence_starts = [s.start for s in self.sentences]
+        self.names = self._find_names()
+        self.name_starts = [n.start for n in self.names]
+        self.mentions_ceasefire = bool(
+            re.search(r"\b(?:cease-?fire|truce|cessation of hostilities)", self.text, re.I)
+        )
+
+    # Names -------------------------------------------------------------------------------
+
+    def _find_names(self) -> list[_Name]:
+        out: list[_Name] = []
+        known_spans: list[tuple[int, int]] = []
+        for m in self.gazetteer.match(self.text):
+            known_spans.append((m.start, m.end))
+            actor = m.actor
+            place = m.place
+            out.append(
+                _Name(
+                    m.start,
+                    m.end,
+                    _actor_role(actor, "subject") if actor else _place_actor(m),
+                    PlaceRef.of(place) if place else None,
+                )
+            )
+        out.extend(self._unknown_names(known_spans))
+        out.sort(key=lambda n: n.start)
+        return out
+
+    def _unknown_names(self, known: list[tuple[int, int]]) -> list[_Name]:
+        starts = [s for s, _ in known]
+        sentence_starts = set(self.sentence_starts)
+        full_names: dict[str, str] = {}
+        out: list[_Name] = []
+        for m in _NAME.finditer(self.text):
+            for s, e, words in _name_runs(self.text, m.start(), m.end(), known, starts):
+                if len(words) == 1 and (
+                    s in sentence_starts and words[0].lower() in NAME_STOPWORDS
+                ):
+                    continue
+                name = " ".join(words)
+                if len(words) == 1 and name in full_names:
+                    name = full_names[name]  # "Cook" after "Peter Cook"
+                elif len(words) >= 2 and not _ORG_WORDS.search(name):
+                    full_names.setdefault(words[-1], name)
+                kind = _guess_kind(self.text, s, name)
+                actor = ActorRole(name, "subject", kind, False)
+                out.append(_Name(s, e, actor))
+        return out
+
+    def _names_in(self, start: int, end: int) -> list[_Name]:
+        i = bisect.bisect_left(self.name_starts, start)
+        out = []
+        while i < len(self.names) and self.names[i].start < end:
+            if self.names[i].end <= end:
+                out.append(self.names[i])
+            i += 1
+        return out
+
+    # Reading ----------------------------------------------------------------------------
+
+    def parse(self) -> list[CandidateEvent]:
+        if not self.sentences:
+            return []
+        dates = self._dates()
+        date_starts = [d.start for d in dates]
+        mentions: list[Mention] = []
+        narrative: dict[str, DateClaim] = {}
+        lead: DateClaim | None = None
+        for sentence in self.sentences:
+            in_sentence = _slice(dates, date_starts, sentence.start, sentence.end)
+            truce_nouns = self._truce_nouns(sentence)
+            # First every clause's triggers and own dates, so that no clause inherits a
+            # date that a later clause of the sentence claims for itself.
+            scans = [
+                self._scan_clause(c.start, c.end, in_sentence, truce_nouns)
+                for c in clauses(self.text, sentence)
+            ]
+            claimed = {expr.start for scan in scans for expr in scan.own.values()}
+            free = [d for d in in_sentence if d.start not in claimed and not self._is_background(d)]
+            for scan in scans:
+                for mention in self._mentions(sentence, scan, free, narrative, lead):
+                    if mention.date.source == "own":
+                        narrative[mention.family] = mention.date.inherited("narrative")
+                        if lead is None:
+                            lead = mention.date.inherited("lead")
+                    mentions.append(mention)
+        return _merge(mentions)
+
+    def _truce_nouns(self, sentence: Sentence) -> list[tuple[int, int]]:
+        out = []
+        for m in _TRIGGERS.finditer(self.text, sentence.start, sentence.end):
+            kind = _TRIGGER_BY_GROUP[m.lastgroup or ""].type
+            if kind == lx.CEASEFIRE or (kind == lx.DEAL and self.mentions_ceasefire):
+                out.append(m.span())
+        return out
+
+    def _dates(self) -> list[TemporalExpression]:
+        out = []
+        for expr in extract_dates(self.text, self.published):
+            if expr.earliest is None or expr.latest is None:
+                continue
+            out.append(expr)
+        return out
+
+    def _is_background(self, expr: TemporalExpression) -> bool:
+        if _SINCE.search(self.text, max(0, expr.start - 20), expr.start):
+            return True
+        if expr.precision in COARSE_PRECISIONS and self.published and expr.latest:
+            return expr.latest < self.published - BACKGROUND_AGE
+        return False
+
+    def _scan_clause(
+        self,
+        start: int,
+        end: int,
+        sentence_dates: list[TemporalExpression],
+        truce_nouns: list[tuple[int, int]],
+    ) -> _Scan:
+        text = self.text
+        false_spans = [m.span() for m in lx.FALSE_TRIGGERS.finditer(text, start, end)]
+        groups: dict[str, list[_Hit]] = {}
+        for m in _TRIGGERS.finditer(text, start, end):
+            trigger = _TRIGGER_BY_GROUP[m.lastgroup or ""]
+            s, e = m.span()
+            if any(fs <= s < fe for fs, fe in false_spans):
+                continue
+            if trigger.type in (lx.CEASEFIRE, lx.DEAL):
+                continue
+            before = _words_before(text, max(start, s - LOOKBEHIND_CHARS), s)
+            if _is_hypothetical(before, trigger.pos):
+                continue
+            passive = bool(before) and before[-1] in lx.PASSIVE_AUXILIARIES
+            if passive and trigger.type == lx.STATEMENT:
+                continue  # "were told": someone else spoke
+            kind = trigger.type
+            if kind == lx.ATTACK and passive and text[s:e].lower().startswith("kill"):
+                kind = lx.CASUALTY_REPORT
+            group = _group_of(kind)
+            groups.setdefault(group, []).append(
+                _Hit(kind, s, e, trigger.pos, trigger.strength, passive)
+            )
+        nouns_so_far = [n for n in truce_nouns if n[0] < end]
+        if nouns_so_far:
+            hit = self._ceasefire_state(start, end, nouns_so_far)
+            if hit:
+                groups["ceasefire"] = [hit]
+        in_clause = [d for d in sentence_dates if start <= d.start < end]
+        own = _assign_dates(in_clause, groups) if groups else {}
+        return _Scan(start, end, groups, own)
+
+    def _mentions(
+        self,
+        sentence: Sentence,
+        scan: _Scan,
+        free_dates: list[TemporalExpression],
+        narrative: dict[str, DateClaim],
+        lead: DateClaim | None,
+    ) -> list[Mention]:
+        text = self.text
+        start, end, groups, own = scan.start, scan.end, scan.groups, scan.own
+        if not groups:
+            return []
+        in_clause = [d for d in free_dates if start <= d.start < end]
+        names = self._names_in(start, end)
+        sentence_names = self._names_in(sentence.start, sentence.end)
+        quote = text[sentence.start : sentence.end]
+        out: list[Mention] = []
+        for group, hits in groups.items():
+            expr = own.get(group)
+            if expr is not None and self._is_background(expr):
+                continue  # "have been carrying out airstrikes since last year"
+            main = max(hits, key=lambda h: (lx.SPECIFICITY.get(h.type, 0), h.strength))
+            kind = main.type
+            if kind == lx.ATTACK and lx.AIRCRAFT.search(text, sentence.start, sentence.end):
+                kind = lx.AIRSTRIKE
+            if expr is not None:
+                when = DateClaim.of(expr, "own")
+            else:
+                when = self._inherit(in_clause, free_dates, lx.FAMILY.get(kind), narrative, lead)
+            if when is None:
+                continue
+            actors = _roles(text, kind, main, hits, names, start, end)
+            place = _best_place(names) or _best_place(sentence_names)
+            fatalities = None
+            if lx.FAMILY.get(kind) == "violence":
+                fatalities = find_fatalities(text, start, end)
+                if fatalities is None and group == "strike":
+                    fatalities = find_fatalities(text, sentence.start, sentence.end)
+            reports = (
+                any(h.pos == lx.VERB for h in hits)
+                or expr is not None
+                or fatalities is not None
+                or any(a.role in ("perpetrator", "target", "speaker", "mediator") for a in actors)
+            )
+            if kind == lx.STATEMENT and not any(a.role == "speaker" for a in actors):
+                continue  # "..., a spokesman said": no one to attribute the words to
+            if kind in (lx.MEETING, lx.INVESTIGATION, lx.HUMANITARIAN) and expr is None:
+                reports = reports and bool(actors)
+            confidence = (
+                max(h.strength for h in hits)
+                + DATE_CONFIDENCE[when.source]
+                + 0.03 * min(len(actors), 3)
+                + (0.03 if place else 0.0)
+            )
+            out.append(
+                Mention(
+                    type=kind,
+                    start=sentence.start,
+                    end=sentence.end,
+                    quote=quote,
+                    date=when,
+                    actors=actors,
+                    place=place,
+                    fatalities=fatalities,
+                    confidence=max(0.05, min(MAX_CONFIDENCE, confidence)),
+                    reports=reports,
+                    sentence=sentence.index,
+                )
+            )
+        return out
+
+    def _ceasefire_state(self, start: int, end: int, nouns: list[tuple[int, int]]) -> _Hit | None:
+        text = self.text
+        noun_starts = {s for s, _ in nouns}
+        for kind, pattern in _STATES:
+            for m in pattern.finditer(text, start, end):
+                s, e = m.span()
+                if any(ns <= s < ne for ns, ne in nouns):
+                    continue
+                # "a US-brokered truce", "the agreed ceasefire": a description, not news.
+                nxt = e
+                while nxt < end and text[nxt] in " \t":
+                    nxt += 1
+                if nxt in noun_starts:
+                    continue
+                before = _words_before(text, max(start, s - LOOKBEHIND_CHARS), s)
+                if _is_hypothetical(before, lx.VERB):
+                    continue
+                return _Hit(kind, s, e, lx.VERB, 0.75, False)
+        return None
+
+    def _inherit(
+        self,
+        clause_dates: list[TemporalExpression],
+        sentence_dates: list[TemporalExpression],
+        family: str | None,
+        narrative: dict[str, DateClaim],
+        lead: DateClaim | None,
+    ) -> DateClaim | None:
+        if clause_dates:
+            return DateClaim.of(clause_dates[0], "clause")
+        if sentence_dates:
+            return DateClaim.of(sentence_dates[0], "sentence")
+        if family and family in narrative:
+            return narrative[family]
+        if lead and (
+            self.published is None or timedelta(0) <= self.published - lead.latest <= LEAD_MAX_AGE
+        ):
+            return lead
+        if self.published:
+            return DateClaim.of_day(self.published, "publication")
+        return None
+
+
+# Clause helpers ---------------------------------------------------------------------------
+
+
+def _mask_header(text: str) -> tuple[str, date | None]:
+    """Blank the seed format's `date YYYY-MM-DD` prefix, keeping every offset in place."""
+    try:
+        published, headline, _body, offset = split_header(text)
+    except ValueError:
+        return text, None
+    if published is None:
+        return text, None
+    head_start = text.find(headline, 0, offset) if headline else offset
+    if head_start < 0:
+        head_start = offset
+    return " " * head_start + text[head_start:], published
+
+
+def _slice(items: list, starts: list[int], start: int, end: int) -> list:
+    i = bisect.bisect_left(starts, start)
+    j = bisect.bisect_left(starts, end)
+    return items[i:j]
+
+
+def _words_before(text: str, start: int, end: int) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text, start, end)][-3:]
+
+
+def _is_hypothetical(before: list[str], pos: str) -> bool:
+    for i, word in enumerate(before):
+        if word in lx.MODALS:
+            return True
+        if word == "to" and pos == lx.VERB and i == len(before) - 1:
+            return not (i > 0 and before[i - 1] in lx.SCHEDULED)
+    return False
+
+
+def _group_of(kind: str) -> str:
+    if kind in lx.SEPARATE_GROUPS:
+        return lx.SEPARATE_GROUPS[kind]
+    if lx.FAMILY.get(kind) == "violence":
+        return "strike"
+    return kind
+
+
+def _assign_dates(
+    dates: list[TemporalExpression], groups: dict[str, list[_Hit]]
+) -> dict[str, TemporalExpression]:
+    """Each date expression goes to the nearest trigger group of its clause; a group keeps
+    the nearest of the dates it received ("a general on Tuesday said ... the bombing ...
+    on Sept. 17": Tuesday is the saying's, Sept. 17 the bombing's)."""
+    best: dict[str, tuple[int, TemporalExpression]] = {}
+    for expr in dates:
+        group, distance = min(
+            ((g, min(_distance(expr, h) for h in hits)) for g, hits in groups.items()),
+            key=lambda item: item[1],
+        )
+        if group not in best or distance < best[group][0]:
+            best[group] = (distance, expr)
+    return {g: expr for g, (_, expr) in best.items()}
+
+
+def _distance(expr: TemporalExpression, hit: _Hit) -> int:
+    if expr.end <= hit.start:
+        return hit.start - expr.end
+    if hit.end <= expr.start:
+        return expr.start - hit.end
+    return 0
+
+
+def _best_place(names: list[_Name]) -> PlaceRef | None:
+    places = [n.place for n in names if n.place is not None]
+    if not places:
+        return None
+    return max(places, key=lambda p: p.specificity)
+
+
+def _actor_role(entry: GazetteerEntry, role: str) -> ActorRole:
+    return ActorRole(entry.name, role, entry.kind, True, entry.slug, entry.parent)
+
+
+def _place_actor(match: NameMatch) -> ActorRole:
+    # Only a place: it never takes an actor's role (see _actors).
+    entry = match.entries[0]
+    return ActorRole(entry.name, "place", entry.kind, True, entry.slug)
+
+
+def _actors(names: list[_Name]) -> list[_Name]:
+    return [n for n in names if n.actor.role != "place"]
+
+
+def _roles(
+    text: str,
+    kind: str,
+    main: _Hit,
+    hits: list[_Hit],
+    names: list[_Name],
+    start: int,
+    end: int,
+) -> list[ActorRole]:
+    actors = _actors(names)
+    if not actors:
+        return []
+    roles: dict[tuple[str, str], ActorRole] = {}
+
+    def give(group: list[_Name], role: str) -> None:
+        for n in group:
+            key = (n.actor.name, role)
+            if key not in roles and not any(k[0] == n.actor.name for k in roles):
+                roles[key] = ActorRole(
+                    n.actor.name, role, n.actor.kind, n.actor.known, n.actor.slug, n.actor.parent
+                )
+
+    before = [n for n in actors if n.end <= main.start]
+    after = [n for n in actors if n.start >= main.end]
+    agents = [n for n in actors if _BY.search(text, max(start, n.start - 40), n.start)]
+    agents = _with_coordinated(text, agents, actors)
+    family = lx.FAMILY.get(kind)
+
+    if family == "violence":
+        # "air strikes by the US-led coalition", "was carried out by two F-16s"
+        perpetrators = [n for n in agents if 0 <= n.start - main.end <= AGENT_REACH]
+        if main.pos == lx.NOUN or kind == lx.CASUALTY_REPORT:
+            modifier = [n for n in before if _MODIFIER_GAP.match(text[n.end : main.start])]
+            perpetrators = perpetrators or _with_coordinated(text, modifier[-1:], actors)
+        elif not main.passive and before:
+            perpetrators = perpetrators or _subject(text, before, main.start)
+        give(perpetrators, "perpetrator")
+        targets = [
+            n
+            for n in after
+            if n not in perpetrators and _TARGET_LEAD.match(text[main.end : n.start])
+        ]
+        if main.passive or kind == lx.CASUALTY_REPORT:
+            targets = targets or [
+                n for n in _subject(text, before, main.start) if n not in perpetrators
+            ]
+        give(_with_coordinated(text, targets[:1], actors), "target")
+    elif kind == lx.STATEMENT:
+        speakers = _subject(text, before, main.start)
+        if not speakers and after and after[0].start - main.end <= 3:
+            speakers = [after[0]]  # "said Khaled al-Muraweh"
+        give(speakers, "speaker")
+        rest = [n for n in after if n not in speakers]
+        if rest and re.match(
+            r"^\s*(?:the\s+)?$", text[main.end : rest[0].start]
+        ):  # "blasted the United States", "accused Russia of"
+            give(_with_coordinated(text, rest[:1], actors), "target")
+    elif family == "ceasefire":
+        brokered = _BROKER.search(text, start, end)
+        mediators = []
+        if brokered:
+            mediators = [n for n in agents if n.start >= brokered.end()] or [
+                n
+                for n in actors
+                if n.end <= brokered.start() and _MODIFIER_GAP.match(text[n.end : brokered.start()])
+            ]
+            mediators = _with_coordinated(text, mediators, actors)
+            give(mediators, "mediator")
+        parties = [n for n in agents if n not in mediators]
+        parties += [
+            n
+            for n in actors
+            if _BETWEEN.search(text, max(start, n.start - 12), n.start) and n not in mediators
+        ]
+        if kind == lx.CEASEFIRE_AGREED and not parties and not brokered:
+            parties = _subject(text, before, main.start)
+        give(_with_coordinated(text, parties, actors), "subject")
+    else:
+        give(_subject(text, before, main.start) or actors[:2], "subject")
+    return list(roles.values())
+
+
+def _subject(text: str, before: list[_Name], verb_start: int) -> list[_Name]:
+    """The actor(s) just before a verb, with titles and adverbs allowed in between:
+    'Pentagon press secretary Peter Cook said', 'The Russian Ministry of Defense
+    immediately blasted'."""
+    out: list[_Name] = []
+    limit = verb_start
+    for n in reversed(before):
+        gap = text[n.end : limit]
+        if not _gap_is_apposition(gap):
+            break
+        out.insert(0, n)
+        limit = n.start
+    return out
+
+
+def _gap_is_apposition(gap: str) -> bool:
+    if any(c in gap for c in ',;:()“”"') and gap.strip() not in {",", ""}:
+        return False
+    words = _WORD.findall(gap.lower())
+    return len(words) <= 6 and all(
+        w in lx.TITLE_WORDS or w in _AGENT_WORDS or w.endswith("ly") or w in {"s", "'s"}
+        for w in words
+    )
+
+
+def _with_coordinated(text: str, group: list[_Name], actors: list[_Name]) -> list[_Name]:
+    """Extend a group by actors joined to it with 'and', 'or' or a comma."""
+    if not group:
+        return group
+    out = list(group)
+    for n in actors:
+        if n in out:
+            continue
+        for g in list(out):
+            gap = text[g.end : n.start] if n.start >= g.end else text[n.end : g.start]
+            joined = re.fullmatch(r"\s*(?:,|and|or|&|/|-|–)\s*(?:the\s+)?(?:\w+\s+){0,4}?", gap)
+            if joined and len(gap) < 60 and _gap_is_apposition(gap.replace(",", " ")):
+                out.append(n)
+                break
+    return sorted(out, key=lambda n: n.start)
+
+
+def _name_runs(
+    text: str, start: int, end: int, known: list[tuple[int, int]], known_starts: list[int]
+) -> list[tuple[int, int, list[str]]]:
+    """Runs of capitalised words in text[start:end] not covered by known names, without
+    stopwords or titles: 'White House Press Secretary Josh Earnest' -> White House, Josh
+    Earnest."""
+    runs: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+
+    def close() -> None:
+        while current and current[-1][2].lower() in NAME_CONNECTORS:
+            current.pop()  # "Deir al" is not a name; "Deir al-Zor" is
+        if current:
+            runs.append(list(current))
+        current.clear()
+
+    for m in re.finditer(r"[\w’'-]+", text[start:end]):
+        s = start + m.start()
+        word = _POSSESSIVE.sub("", m.group())
+        e = s + len(word)
+        i = bisect.bisect_right(known_starts, s) - 1
+        covered = i >= 0 and known[i][0] <= s < known[i][1]
+        lower = word.lower()
+        if lower in NAME_CONNECTORS and current:
+            current.append((s, e, word))
+            continue
+        if covered or lower in NAME_STOPWORDS or lower in lx.TITLE_WORDS or not word[:1].isupper():
+            close()
+            continue
+        current.append((s, e, word))
+        if m.group() != word:
+            close()  # a possessive ends the name: "Assad's government"
+    close()
+    return [(run[0][0], run[-1][1], [w for _, _, w in run]) for run in runs]
+
+
+def _guess_kind(text: str, start: int, name: str) -> str:
+    if _ORG_WORDS.search(name):
+        return "organisation"
+    before = _words_before(text, max(0, start - 30), start)
+    if before and before[-1] in lx.TITLE_WORDS:
+        return "person"
+    if 2 <= len(name.split()) <= 3:
+        return "person"
+    return "unknown"
+
+
+# Merging within the article ---------------------------------------------------------------
+
+
+def _merge(mentions: list[Mention]) -> list[CandidateEvent]:
+    groups: list[list[Mention]] = []
+    for mention in mentions:
+        target = _merge_target(groups, mention)
+        if target is not None:
+            target.append(mention)
+        elif mention.reports:
+            groups.append([mention])
+    return [_candidate(g) for g in groups]
+
+
+def _merge_target(groups: list[list[Mention]], mention: Mention) -> list[Mention] | None:
+    if mention.type == lx.STATEMENT:
+        return None  # each statement is its own claim
+    for group in reversed(groups):
+        head = group[0]
+        if head.family != mention.family or not _types_compatible(group, mention.type):
+            continue
+        if not any(m.date.overlaps(mention.date) for m in group):
+            continue
+        if mention.place and any(
+            m.place
+            and m.place.name != mention.place.name
+            and min(m.place.specificity, mention.place.specificity) >= 3
+            and m.place.country == mention.place.country
+            and not _same_area(m.place, mention.place)
+            for m in group
+        ):
+            continue
+        return group
+    return None
+
+
+def _same_area(a: PlaceRef, b: PlaceRef) -> bool:
+    # "Deir ez-Zor" and "Deir ez-Zor airport" name one area.
+    short, long = sorted((a.name.lower(), b.name.lower()), key=len)
+    return long.startswith(short)
+
+
+def _types_compatible(group: list[Mention], kind: str) -> bool:
+    types = {m.type for m in group}
+    if kind in types:
+        return True
+    specific = {t for t in types if t not in lx.GENERIC_TYPES}
+    if kind in lx.GENERIC_TYPES:
+        return not specific or bool(specific - {lx.GROUND_OFFENSIVE, lx.HUMANITARIAN})
+    if not specific:
+        return kind not in (lx.GROUND_OFFENSIVE, lx.HUMANITARIAN)
+    return False
+
+
+def _candidate(group: list[Mention]) -> CandidateEvent:
+    primary = min(group, key=lambda m: (DATE_RANK[m.date.source], -m.confidence, m.start))
+    kind = max((m.type for m in group), key=lambda t: lx.SPECIFICITY.get(t, 0))
+    if lx.FAMILY.get(kind) != "violence":
+        kind = primary.type
+    # An actor named in several sentences takes the role most of them (and the dated ones
+    # above all) give it.
+    votes: dict[str, dict[str, float]] = {}
+    first: dict[tuple[str, str], ActorRole] = {}
+    for m in group:
+        weight = 2.0 if m.date.source == "own" else 1.0
+        for a in m.actors:
+            votes.setdefault(a.name, {}).setdefault(a.role, 0.0)
+            votes[a.name][a.role] += weight
+            first.setdefault((a.name, a.role), a)
+    roles = {
+        name: first[(name, max(by_role, key=lambda r: by_role[r]))]
+        for name, by_role in votes.items()
+    }
+    places = [m.place for m in group if m.place]
+    place = max(places, key=lambda p: p.specificity) if places else None
+    low, high, disputed = _combine_fatalities([m.fatalities for m in group if m.fatalities])
+    confidence = min(MAX_CONFIDENCE, primary.confidence + CORROBORATION_BONUS * (len(group) - 1))
+    ordered = [primary, *(m for m in group if m is not primary)]
+    actors = list(roles.values())
+    return CandidateEvent(
+        title=title_for(kind, actors, place, low, high),
+        type=kind,
+        date=primary.date,
+        actors=actors,
+        place=place,
+        fatalities_low=low,
+        fatalities_high=high,
+        quote=primary.quote,
+        start=primary.start,
+        end=primary.end,
+        confidence=confidence,
+        disputed=disputed,
+        mentions=ordered,
+    )
+
+
+def _combine_fatalities(
+    figures: list[Fatalities],
+) -> tuple[int | None, int | None, bool]:
+    """The narrowest bounds all figures allow; disputed when they cannot all be true."""
+    if not figures:
+        return None, None, False
+    lows = [f.low for f in figures if f.low is not None]
+    highs = [f.high for f in figures if f.high is not None]
+    low = max(lows) if lows else None
+    high = min(highs) if highs else None
+    if low is not None and high is not None and low > high:
+        first = figures[0]
+        return first.low, first.high, True
+    return low, high, False
+
+
+def _fatalities_dict(f: Fatalities | None) -> dict | None:
+    return {"low": f.low, "high": f.high, "text": f.text} if f else None
+
+
+# Titles ----------------------------------------------------------------------------------
+
+TYPE_TITLES = {
+    lx.AIRSTRIKE: "Airstrike",
+    lx.SHELLING: "Shelling",
+    lx.GROUND_OFFENSIVE: "Offensive",
+    lx.ATTACK: "Attack",
+    lx.CASUALTY_REPORT: "Casualties reported",
+    lx.CEASEFIRE_AGREED: "Ceasefire agreed",
+    lx.CEASEFIRE_IN_FORCE: "Ceasefire takes effect",
+    lx.CEASEFIRE_ENDED: "Ceasefire ends",
+    lx.STATEMENT: "Statement",
+    lx.MEETING: "Meeting",
+    lx.INVESTIGATION: "Investigation",
+    lx.HUMANITARIAN: "Humanitarian incident",
+    lx.OTHER: "Event",
+}
+
+
+def title_for(
+    kind: str,
+    actors: list[ActorRole],
+    place: PlaceRef | None,
+    low: int | None = None,
+    high: int | None = None,
+) -> str:
+    def names(role: str) -> str:
+        return " and ".join(a.name for a in actors if a.role == role)
+
+    parts = [TYPE_TITLES.get(kind, "Event")]
+    if names("perpetrator"):
+        parts.append(f"by {names('perpetrator')}")
+    if names("speaker"):
+        parts.append(f"by {names('speaker')}")
+    if names("mediator"):
+        parts.append(f"brokered by {names('mediator')}")
+    if names("subject") and kind in (lx.CEASEFIRE_AGREED, lx.MEETING, lx.INVESTIGATION):
+        parts.append(f"by {names('subject')}")
+    if names("target"):
+        parts.append(f"{'against' if kind == lx.STATEMENT else 'on'} {names('target')}")
+    if place:
+        parts.append(f"{'near' if place.specificity >= 3 else 'in'} {place.name}")
+    if high is not None or low is not None:
+        figure = f"up to {high}" if low is None else (f"at least {low}" if high is None else "")
+        if not figure:
+            figure = str(low) if low == high else f"{low}-{high}"
+        parts.append(f"({figure} killed)")
+    return " ".join(parts)[:300]
