@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from django.db import connections
 
 from accounts.roles import EDITOR, REVIEWER
 from tests.support.worker import ConfiguredWorkerProcess, WorkerProcess
@@ -106,6 +107,10 @@ def page(live_server) -> Iterator:
         yield context.new_page()
         context.close()
         browser.close()
+        # While Playwright's loop runs, the test's ORM calls get a connection of their own
+        # (Django keys connections by async context); close it, or the test database
+        # cannot be dropped at the end of the run.
+        connections.close_all()
 
 
 def _select_in_passage(page, needle: str) -> None:
