@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -45,6 +46,8 @@ MAX_ATTEMPTS = 5
 # Query parameters that track the reader, not the article: dropped from canonical URLs.
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpid")
 FALLBACK_TITLE_CHARS = 120
+# After a failed send to the broker, later sends are skipped this long (see enqueue).
+BROKER_RETRY_AFTER_SECONDS = 15
 
 
 class ProcessingError(Exception):
@@ -227,14 +230,25 @@ def _existing(document: Document) -> Source | None:
     return None
 
 
+_broker_down_until = 0.0
+
+
 def enqueue(source_id: int) -> None:
     """Send the source's task. A broker outage is logged, not raised: the row is
     committed as queued and `requeue_stuck_sources` will send it again."""
+    global _broker_down_until
     from sources.tasks import process_source
 
+    # Each failed send waits out the broker's connection retries; after one failure,
+    # the next sends in this process are skipped for a while, so a bulk import during
+    # an outage is not slowed down source by source.
+    if time.monotonic() < _broker_down_until:
+        logger.warning("source %s queued in the database only (broker down)", source_id)
+        return
     try:
         process_source.apply_async((source_id,), retry=False)
     except Exception as exc:  # any broker failure means "send it later"
+        _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER_SECONDS
         logger.warning("source %s queued in the database only (broker: %s)", source_id, exc)
 
 

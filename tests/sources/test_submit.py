@@ -122,7 +122,8 @@ def test_canonical_url_keeps_meaningful_parts():
     )
 
 
-def test_a_broker_outage_keeps_the_source_queued(caplog):
+def test_a_broker_outage_keeps_the_source_queued(caplog, monkeypatch):
+    monkeypatch.setattr(services, "_broker_down_until", 0.0)  # restored afterwards
     with mock.patch(
         "sources.tasks.process_source.apply_async", side_effect=ConnectionError("no redis")
     ):
@@ -130,3 +131,7 @@ def test_a_broker_outage_keeps_the_source_queued(caplog):
         services.enqueue(submission.source.pk)
     assert Source.objects.get().status == Source.Status.QUEUED
     assert "queued in the database only" in caplog.text
+    # Further sends are skipped for a while instead of waiting on the broker each time.
+    with mock.patch("sources.tasks.process_source.apply_async") as send:
+        services.enqueue(submission.source.pk)
+    send.assert_not_called()
