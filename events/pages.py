@@ -7,6 +7,8 @@ returns, so pages stay as fast with a million events as with ten.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -21,8 +23,10 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
+from django.core.cache import cache
 from django.db.models import (
     Count,
+    DateField,
     Exists,
     F,
     IntegerField,
@@ -31,15 +35,19 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
+    Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, TruncWeek
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from events.extraction.dates import extract_dates
 from events.models import Actor, Citation, Event, EventActor, EventType, Place, Precision
 from sources.models import Source
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 SEARCH_CONFIG = "english"
@@ -49,6 +57,7 @@ MARK_START = "\x02"
 MARK_STOP = "\x03"
 # The chart never draws more bars than this; longer ranges use coarser buckets.
 CHART_MAX_BARS = 60
+CHART_CACHE_SECONDS = 60
 # Related events lie within this many days of the event.
 RELATED_WINDOW_DAYS = 45
 RELATED_LIMIT = 6
@@ -403,6 +412,11 @@ def with_row_details(qs: QuerySet[Event], filters: Filters | None = None) -> Que
                 .values("h")[:1]
             ),
         )
+    else:
+        # Present on every row, so templates never look up a missing attribute (a failed
+        # lookup makes Django's template engine call dir() on the model, per row).
+        blank = Value(None, output_field=TextField())
+        qs = qs.annotate(title_marked=blank, summary_marked=blank, quote_marked=blank)
     return qs
 
 
@@ -547,14 +561,55 @@ def _bucket_label(start: date, unit: str) -> str:
     return str(start.year)
 
 
+def _chart_key(filters: Filters) -> str:
+    parts = [
+        filters.q, filters.start, filters.end, filters.type,
+        filters.actor.pk if filters.actor else "", filters.place.pk if filters.place else "",
+        filters.publisher.lower(), filters.source.pk if filters.source else "", filters.disputed,
+    ]  # fmt: skip
+    return "chart:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _count_per_period(filters: Filters) -> list[tuple[date, int]]:
+    """Events per week of their earliest day, or per day when the selection spans no more
+    than CHART_MAX_BARS days. At most two small GROUP BY queries."""
+    qs = filtered_events(filters).order_by()
+    weeks = list(
+        qs.annotate(week=TruncWeek("earliest", output_field=DateField()))
+        .values_list("week")
+        .annotate(n=Count("id"))
+        .order_by("week")
+    )
+    if weeks and (weeks[-1][0] - weeks[0][0]).days + 7 <= CHART_MAX_BARS + 7:
+        return list(qs.values_list("earliest").annotate(n=Count("id")).order_by("earliest"))
+    return weeks
+
+
+def chart_counts(filters: Filters) -> list[tuple[date, int]]:
+    """Counting a whole archive is the one cost of the timeline that grows with it, so
+    counts are cached per selection for CHART_CACHE_SECONDS: a new event reaches the chart
+    that much later (the list itself is always current). Without the cache we count."""
+    if CHART_CACHE_SECONDS <= 0:
+        return _count_per_period(filters)
+    key = _chart_key(filters)
+    try:
+        counts = cache.get(key)
+    except Exception:  # the cache is an optimisation; a Redis outage must not break pages
+        logger.warning("chart cache unavailable", exc_info=True)
+        return _count_per_period(filters)
+    if counts is None:
+        counts = _count_per_period(filters)
+        try:
+            cache.set(key, counts, CHART_CACHE_SECONDS)
+        except Exception:
+            logger.warning("chart cache unavailable", exc_info=True)
+    return counts
+
+
 def overview_chart(filters: Filters) -> Chart | None:
     """Counts of the selected events per day, week, month or year (whichever keeps the
-    chart under CHART_MAX_BARS bars), each bar a link narrowing the range to itself.
-
-    One GROUP BY over the earliest day; bucketing happens here on at most a few thousand
-    rows, so the database never sorts events."""
-    qs = filtered_events(filters).order_by()
-    per_day = list(qs.values_list("earliest").annotate(n=Count("id")).order_by("earliest"))
+    chart under CHART_MAX_BARS bars), each bar a link narrowing the range to itself."""
+    per_day = chart_counts(filters)
     if not per_day:
         return None
     first, last = per_day[0][0], per_day[-1][0]
@@ -684,7 +739,7 @@ def disagreements(claims: list[SourceClaims]) -> list[str]:
 
 def neighbours(event: Event) -> tuple[Event | None, Event | None]:
     """The published events just before and after this one in timeline order."""
-    qs = Event.objects.published().only("slug", "title", "earliest", "latest", "precision")
+    qs = Event.objects.published().only("slug", "title", "edtf", "earliest", "latest", "precision")
     before = (
         qs.filter(earliest__lte=event.earliest)
         .filter(
@@ -720,7 +775,7 @@ def related_events(event: Event) -> list[Event]:
         .overlapping(event.earliest - window, event.latest + window)
         .exclude(pk=event.pk)
         .filter(shares)
-        .only("slug", "title", "type", "earliest", "latest", "precision")
+        .only("slug", "title", "type", "edtf", "earliest", "latest", "precision")
         .annotate(
             distance=RawSQL("abs(events_event.earliest - %s)", (event.earliest,)),
         )

@@ -22,10 +22,11 @@ def _filter_context(request: HttpRequest, filters: pages.Filters) -> dict:
         "filters": filters,
         "form": pages.TimelineFilterForm(request.GET or None),
         "types": EventType.choices,
-        "actor_choices": Actor.objects.filter(status=Status.PUBLISHED).only("name", "slug")[
+        # (slug, name) pairs, not model instances: hundreds of them on every page.
+        "actor_choices": Actor.objects.filter(status=Status.PUBLISHED).values_list("slug", "name")[
             : pages.FILTER_CHOICES_LIMIT
         ],
-        "place_choices": Place.objects.filter(status=Status.PUBLISHED).only("name", "slug")[
+        "place_choices": Place.objects.filter(status=Status.PUBLISHED).values_list("slug", "name")[
             : pages.FILTER_CHOICES_LIMIT
         ],
     }

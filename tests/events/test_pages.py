@@ -25,6 +25,12 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _count_chart_afresh(monkeypatch):
+    # The chart's counts are cached in Redis; each test must see its own rows.
+    monkeypatch.setattr(pages, "CHART_CACHE_SECONDS", 0)
+
+
 def day(n: int) -> date:
     return date(2016, 9, 1) + timedelta(days=n)
 
