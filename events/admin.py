@@ -8,6 +8,7 @@ and reverting) comes from django-simple-history's admin.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -28,6 +29,8 @@ from sources.admin import resolve_span
 from sources.models import Source
 
 QUOTE_PREVIEW_CHARS = 220
+# The history reason events.editorial.merge_events writes on a merged event.
+MERGED_INTO = re.compile(r"merged into event (?P<pk>\d+)")
 MERGE_SUGGESTIONS = 20
 EVENTS_LISTED = 100
 
@@ -252,8 +255,28 @@ class EventAdmin(SimpleHistoryAdmin):
             .prefetch_related(Prefetch("citations", queryset=citations))
         )
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        status = request.GET.get(ReviewStatusFilter.parameter_name, Status.CANDIDATE)
+        if status == Status.CANDIDATE and IS_POPUP_VAR not in request.GET:
+            extra_context = {"title": "Review queue: candidate events", **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="last decision")
+    def last_decision(self, event: Event) -> str:
+        """Who last changed the event and why, e.g. where a merged event went."""
+        record = event.history.select_related("history_user").first() if event.pk else None
+        if record is None:
+            return "—"
+        when = record.history_date.strftime("%Y-%m-%d %H:%M")
+        reason = record.history_change_reason or "edited"
+        merged = MERGED_INTO.match(reason)
+        if merged:
+            url = reverse("admin:events_event_change", args=[merged["pk"]])
+            reason = format_html("{} <a href='{}'>(open it)</a>", reason, url)
+        return format_html("{} — {} by {}", reason, when, record.history_user or "the system")
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        readonly = tuple(super().get_readonly_fields(request, obj))
+        readonly = (*super().get_readonly_fields(request, obj), "last_decision")
         if not self.has_publish_permission(request):
             readonly += ("status",)
         return readonly

@@ -144,6 +144,21 @@ def test_a_reviewer_merges_a_candidate_into_an_existing_event(reviewer: Client) 
     assert candidate.status == Status.REJECTED
 
 
+def test_a_merged_event_points_to_where_it_went(reviewer: Client) -> None:
+    existing = EventFactory(title="Airstrike near the airport")
+    candidate = EventFactory(status=Status.CANDIDATE)
+    reviewer.post(f"{MERGE}?ids={candidate.pk}", {"into": existing.pk})
+
+    page = reviewer.get(reverse("admin:events_event_change", args=[candidate.pk])).content
+    assert f"merged into event {existing.pk} (Airstrike near the airport)".encode() in page
+    assert reverse("admin:events_event_change", args=[existing.pk]).encode() in page
+
+
+def test_the_queue_is_titled_as_such(editor: Client) -> None:
+    assert b"Review queue: candidate events" in editor.get(EVENTS).content
+    assert b"Review queue" not in editor.get(EVENTS, {"status": "published"}).content
+
+
 def test_a_merge_target_can_be_given_by_number(reviewer: Client) -> None:
     far_away = EventFactory(edtf="2015", earliest="2015-01-01", latest="2015-12-31")
     candidate = EventFactory(status=Status.CANDIDATE)
