@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -110,14 +109,19 @@ def no_extraction(settings):
 def default_extractor() -> str:
     """The project's extractor once the events app provides it; until then none, so the
     pipeline's own tests do not wait on another part of the project."""
-    if importlib.util.find_spec("events.services") is not None:
-        from django.conf import settings
+    from django.conf import settings
+    from django.utils.module_loading import import_string
 
-        return settings.SOURCES_EXTRACTOR
-    return ""
+    try:
+        import_string(settings.SOURCES_EXTRACTOR)
+    except ImportError:
+        return ""
+    return settings.SOURCES_EXTRACTOR
 
 
-@pytest.fixture(scope="session")
+# Module scope: the worker must be gone before other modules start workers of their own,
+# or it would take their tasks.
+@pytest.fixture(scope="module")
 def _ingest_worker_process(django_db_setup, django_db_blocker) -> Iterator[WorkerProcess]:
     worker = ConfiguredWorkerProcess(
         extra_env={
