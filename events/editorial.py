@@ -134,6 +134,9 @@ def merge_events(*, source_events: Sequence[Event], into: Event, by: User | None
                 roles.add(key)
 
         _recompute(into, merged=sources)
+        if into.status == Status.CANDIDATE and any(e.status == Status.PUBLISHED for e in sources):
+            # Readers saw the published duplicate; they should keep seeing the happening.
+            into.status = Status.PUBLISHED
         names = ", ".join(f"{event.pk} ({event.title})" for event in sources)
         _save(into, by=by, reason=f"merged in event(s) {names}")
         for event in sources:

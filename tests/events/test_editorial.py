@@ -95,6 +95,16 @@ def test_merge_rejects_the_merged_events_with_a_pointer_to_the_target() -> None:
     assert target.history.first().history_user == user
 
 
+def test_merging_a_published_event_into_a_candidate_keeps_it_public() -> None:
+    target = EventFactory(status=Status.CANDIDATE)
+    published = EventFactory(status=Status.PUBLISHED)
+
+    editorial.merge_events(source_events=[published], into=target, by=None)
+
+    target.refresh_from_db()
+    assert target.status == Status.PUBLISHED
+
+
 def test_merge_moves_actor_roles_without_repeating_one() -> None:
     target = EventFactory()
     duplicate = EventFactory(status=Status.CANDIDATE)
