@@ -36,6 +36,8 @@ FIRST_DAY = date(2012, 1, 1)
 DAYS = 365 * 10
 AIM_MS = 50.0
 SEED = 17
+# Generated actors and places get ids above the gazetteer that migrations seed.
+ID_BASE = 1_000_000
 
 WORDS = [
     "airstrike",
@@ -150,7 +152,7 @@ def fill(rng: random.Random) -> dict:
             "events_actor",
             ["id", "name", "slug", "kind", "aliases", "description", "status", "created"],
             [
-                (i, f"Actor {i} {rng.choice(WORDS)}", f"actor-{i}", "armed_force", "{}", "",
+                (ID_BASE + i, f"Actor {i} {rng.choice(WORDS)}", f"bench-actor-{i}", "armed_force", "{}", "",
                  "published", now)
                 for i in range(1, ACTORS + 1)
             ],
@@ -161,7 +163,7 @@ def fill(rng: random.Random) -> dict:
             ["id", "name", "slug", "aliases", "latitude", "longitude", "country", "kind",
              "gazetteer_id", "status", "created"],
             [
-                (i, f"Place {i}", f"place-{i}", "{}", round(rng.uniform(30, 37), 4),
+                (ID_BASE + i, f"Place {i}", f"bench-place-{i}", "{}", round(rng.uniform(30, 37), 4),
                  round(rng.uniform(35, 42), 4), "Syria", "city", "", "published", now)
                 for i in range(1, PLACES + 1)
             ],
@@ -205,12 +207,14 @@ def fill(rng: random.Random) -> dict:
             low = rng.randrange(0, 90)
             events.append(
                 (i, title[:300], f"event-{i}", _sentence(rng, 25), kind, edtf, earliest, latest,
-                 precision, rng.randrange(1, PLACES + 1), low, low + rng.randrange(0, 20),
+                 precision, ID_BASE + rng.randrange(1, PLACES + 1), low, low + rng.randrange(0, 20),
                  rng.choices(["published", "candidate"], [95, 5])[0], 0.8,
                  rng.random() < 0.05, now, now)
             )  # fmt: skip
             for actor, role in zip(
-                rng.sample(range(1, ACTORS + 1), 2), ("perpetrator", "target"), strict=True
+                rng.sample(range(ID_BASE + 1, ID_BASE + ACTORS + 1), 2),
+                ("perpetrator", "target"),
+                strict=True,
             ):
                 roles.append((len(roles) + 1, i, actor, role))
             for source in rng.sample(range(1, SOURCES + 1), rng.choice([1, 1, 2])):
@@ -312,7 +316,7 @@ def main() -> int:
                 (EVENTS // 2,),
             )
             slug = cur.fetchone()[0]
-            cur.execute("SELECT slug FROM events_actor ORDER BY id LIMIT 1")
+            cur.execute("SELECT slug FROM events_actor WHERE id = %s", (ID_BASE + 1,))
             actor = cur.fetchone()[0]
         pages = [
             ("timeline, first page", "/"),

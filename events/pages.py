@@ -59,7 +59,7 @@ MARK_STOP = "\x03"
 CHART_MAX_BARS = 60
 CHART_CACHE_SECONDS = 60
 # Related events lie within this many days of the event.
-RELATED_WINDOW_DAYS = 45
+RELATED_WINDOW_DAYS = 21
 RELATED_LIMIT = 6
 # Choices offered in the filter form; a gazetteer larger than this is filtered by URL.
 FILTER_CHOICES_LIMIT = 500

@@ -113,15 +113,15 @@ def test_a_month_or_year_is_a_whole_period(client):
 
 
 def test_it_filters_by_type_actor_place_and_disputed(client):
-    coalition = ActorFactory(slug="coalition", name="US-led coalition")
-    airport = PlaceFactory(slug="airport")
+    coalition = ActorFactory(slug="t-coalition", name="Test coalition")
+    airport = PlaceFactory(slug="t-airport")
     strike = make_event(16, title="Strike", type="airstrike", place=airport, disputed=True)
     EventActorFactory(event=strike, actor=coalition)
     make_event(11, title="Ceasefire", type="ceasefire_in_force")
     assert titles(client.get("/", {"type": "airstrike"})) == ["Strike"]
-    assert titles(client.get("/", {"actor": "coalition"})) == ["Strike"]
-    assert titles(client.get("/", {"actor": "us-led COALITION"})) == ["Strike"]
-    assert titles(client.get("/", {"place": "airport"})) == ["Strike"]
+    assert titles(client.get("/", {"actor": "t-coalition"})) == ["Strike"]
+    assert titles(client.get("/", {"actor": "test COALITION"})) == ["Strike"]
+    assert titles(client.get("/", {"place": "t-airport"})) == ["Strike"]
     assert titles(client.get("/", {"disputed": "on"})) == ["Strike"]
 
 
@@ -257,12 +257,12 @@ def test_the_chart_counts_events_and_its_bars_narrow_the_range(client):
 
 @pytest.fixture
 def airstrike():
-    place = PlaceFactory(name="Deir ez-Zor airport", slug="deir-ez-zor-airport", latitude=35.285)
+    place = PlaceFactory(name="Qalaat airfield", slug="t-airfield", latitude=35.285)
     event = make_event(
         16, title="Coalition airstrike on Syrian Army", slug="airstrike", place=place
     )
-    coalition = ActorFactory(name="US-led coalition", slug="coalition")
-    army = ActorFactory(name="Syrian Army", slug="syrian-army")
+    coalition = ActorFactory(name="Northern coalition", slug="t-coalition")
+    army = ActorFactory(name="Southern Army", slug="t-army")
     EventActorFactory(event=event, actor=coalition, role="perpetrator")
     EventActorFactory(event=event, actor=army, role="target")
     a = SourceFactory(title="Wire report", text="Up to 80 Syrian service men were killed.")
@@ -280,8 +280,10 @@ def test_event_page_shows_the_facts(client, airstrike):
     assert "17 Sep 2016" in text and "day precision" in text
     assert "35.2850° N, 40.1800° E" in text
     assert "https://www.openstreetmap.org/?mlat=35.285&amp;mlon=40.18" in text
-    assert 'href="/actors/coalition/">US-led coalition</a> <span class="role">perpetrator' in text
-    assert 'href="/actors/syrian-army/">Syrian Army</a> <span class="role">target' in text
+    assert (
+        'href="/actors/t-coalition/">Northern coalition</a> <span class="role">perpetrator' in text
+    )
+    assert 'href="/actors/t-army/">Southern Army</a> <span class="role">target' in text
 
 
 def test_event_page_links_each_quote_to_its_passage(client, airstrike):
@@ -324,16 +326,16 @@ def test_unpublished_events_are_not_found(client):
 
 
 def test_source_page_highlights_quotes_mentions_and_dates(client):
-    text = "Coalition jets hit the Syrian Army near Deir ez-Zor airport on Saturday."
+    text = "Jets hit the Southern Army near Qalaat airfield on Saturday."
     source = SourceFactory(text=text, published=date(2016, 9, 17), publisher="Sputnik")
-    ActorFactory(name="Syrian Army", slug="syrian-army")
-    PlaceFactory(name="Deir ez-Zor airport", slug="dez", aliases=["Deir al-Zor airport"])
+    ActorFactory(name="Southern Army", slug="t-army")
+    PlaceFactory(name="Qalaat airfield", slug="t-airfield", aliases=["Qalaat air base"])
     event = make_event(16, slug="strike")
     citation = CitationFactory(event=event, source=source, start=0, end=len(text))
     page = client.get(f"/sources/{source.pk}/").text
     assert f'<mark class="cite" id="c{citation.pk}">' in page
-    assert 'href="/actors/syrian-army/" title="Syrian Army">Syrian Army</a>' in page
-    assert 'href="/places/dez/" title="Deir ez-Zor airport">Deir ez-Zor airport</a>' in page
+    assert 'href="/actors/t-army/" title="Southern Army">Southern Army</a>' in page
+    assert 'href="/places/t-airfield/" title="Qalaat airfield">Qalaat airfield</a>' in page
     assert 'mention--date" href="/?start=2016-09-17&amp;end=2016-09-17"' in page
     assert 'href="/events/strike/"' in page
     assert "Sputnik" in page
@@ -383,14 +385,14 @@ def test_place_page_has_its_own_timeline_and_map_link(client):
 
 
 def test_list_pages(client):
-    actor = ActorFactory(name="Syrian Army")
+    actor = ActorFactory(name="Southern Army")
     EventActorFactory(event=make_event(1), actor=actor)
-    PlaceFactory(name="Deir ez-Zor")
+    PlaceFactory(name="Qalaat")
     SourceFactory(title="Sputnik report")
     assert (
-        'Syrian Army</a> <span class="muted">armed force · 1 event' in client.get("/actors/").text
+        'Southern Army</a> <span class="muted">armed force · 1 event' in client.get("/actors/").text
     )
-    assert "Deir ez-Zor" in client.get("/places/").text
+    assert "Qalaat" in client.get("/places/").text
     assert "Sputnik report" in client.get("/sources/").text
 
 
