@@ -152,8 +152,8 @@ def fill(rng: random.Random) -> dict:
             "events_actor",
             ["id", "name", "slug", "kind", "aliases", "description", "status", "created"],
             [
-                (ID_BASE + i, f"Actor {i} {rng.choice(WORDS)}", f"bench-actor-{i}", "armed_force", "{}", "",
-                 "published", now)
+                (ID_BASE + i, f"Actor {i} {rng.choice(WORDS)}", f"bench-actor-{i}",
+                 "armed_force", "{}", "", "published", now)
                 for i in range(1, ACTORS + 1)
             ],
         )  # fmt: skip
