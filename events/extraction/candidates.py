@@ -59,6 +59,7 @@ _TARGET_LEAD = re.compile(
 )
 _MODIFIER_GAP = re.compile(r"^[\s\-–]*(?:(?:-?led|-?backed|[a-z]+)[\s\-–]+){0,2}$")
 _BROKER = re.compile(r"\b(?:brokered|mediated|sponsored|backed)\b", re.IGNORECASE)
+# Words that may stand between an actor and its verb, or between two names of one group.
 _AGENT_WORDS = frozenset(
     [
         "and",
@@ -94,6 +95,39 @@ _AGENT_WORDS = frozenset(
         "their",
         "his",
         "her",
+        "of",
+        "state",
+        "affairs",
+        "adviser",
+        "advisor",
+        "national",
+        "security",
+        "interior",
+    ]
+)
+# Words that are never a name on their own, though written with a capital.
+SOLO_NON_NAMES = frozenset(
+    [
+        "state",
+        "government",
+        "army",
+        "forces",
+        "ministry",
+        "minister",
+        "president",
+        "officials",
+        "military",
+        "council",
+        "department",
+        "command",
+        "secretary",
+        "spokesman",
+        "general",
+        "police",
+        "coalition",
+        "regime",
+        "rebels",
+        "islamic",
     ]
 )
 _NAME = re.compile(
@@ -375,14 +409,11 @@ class _Article:
 
     def _unknown_names(self, known: list[tuple[int, int]]) -> list[_Name]:
         starts = [s for s, _ in known]
-        sentence_starts = set(self.sentence_starts)
         full_names: dict[str, str] = {}
         out: list[_Name] = []
         for m in _NAME.finditer(self.text):
             for s, e, words in _name_runs(self.text, m.start(), m.end(), known, starts):
-                if len(words) == 1 and (
-                    s in sentence_starts and words[0].lower() in NAME_STOPWORDS
-                ):
+                if len(words) == 1 and words[0].lower() in SOLO_NON_NAMES:
                     continue
                 name = " ".join(words)
                 if len(words) == 1 and name in full_names:
@@ -410,6 +441,12 @@ class _Article:
             return []
         dates = self._dates()
         date_starts = [d.start for d in dates]
+        # One pass of the trigger vocabulary over the whole text; clauses take slices.
+        self.triggers = [
+            (m.start(), m.end(), _TRIGGER_BY_GROUP[m.lastgroup or ""])
+            for m in _TRIGGERS.finditer(self.text)
+        ]
+        self.trigger_starts = [t[0] for t in self.triggers]
         mentions: list[Mention] = []
         narrative: dict[str, DateClaim] = {}
         lead: DateClaim | None = None
@@ -435,10 +472,12 @@ class _Article:
 
     def _truce_nouns(self, sentence: Sentence) -> list[tuple[int, int]]:
         out = []
-        for m in _TRIGGERS.finditer(self.text, sentence.start, sentence.end):
-            kind = _TRIGGER_BY_GROUP[m.lastgroup or ""].type
+        for s, e, trigger in _slice(
+            self.triggers, self.trigger_starts, sentence.start, sentence.end
+        ):
+            kind = trigger.type
             if kind == lx.CEASEFIRE or (kind == lx.DEAL and self.mentions_ceasefire):
-                out.append(m.span())
+                out.append((s, e))
         return out
 
     def _dates(self) -> list[TemporalExpression]:
@@ -466,9 +505,9 @@ class _Article:
         text = self.text
         false_spans = [m.span() for m in lx.FALSE_TRIGGERS.finditer(text, start, end)]
         groups: dict[str, list[_Hit]] = {}
-        for m in _TRIGGERS.finditer(text, start, end):
-            trigger = _TRIGGER_BY_GROUP[m.lastgroup or ""]
-            s, e = m.span()
+        for s, e, trigger in _slice(self.triggers, self.trigger_starts, start, end):
+            if e > end:
+                continue
             if any(fs <= s < fe for fs, fe in false_spans):
                 continue
             if trigger.type in (lx.CEASEFIRE, lx.DEAL):
@@ -541,7 +580,10 @@ class _Article:
             )
             if kind == lx.STATEMENT and not any(a.role == "speaker" for a in actors):
                 continue  # "..., a spokesman said": no one to attribute the words to
-            if kind in (lx.MEETING, lx.INVESTIGATION, lx.HUMANITARIAN) and expr is None:
+            if kind in (lx.MEETING, lx.INVESTIGATION):
+                # "an investigation by CENTCOM": the noun and who holds it are news enough.
+                reports = reports or bool(actors)
+            elif kind == lx.HUMANITARIAN and expr is None:
                 reports = reports and bool(actors)
             confidence = (
                 max(h.strength for h in hits)
@@ -817,7 +859,12 @@ def _with_coordinated(text: str, group: list[_Name], actors: list[_Name]) -> lis
         for g in list(out):
             gap = text[g.end : n.start] if n.start >= g.end else text[n.end : g.start]
             joined = re.fullmatch(r"\s*(?:,|and|or|&|/|-|–)\s*(?:the\s+)?(?:\w+\s+){0,4}?", gap)
-            if joined and len(gap) < 60 and _gap_is_apposition(gap.replace(",", " ")):
+            # Coordinated ("Lavrov and US ...") or in apposition ("US Secretary of State
+            # John Kerry"): either way one group.
+            if len(gap) < 60 and (
+                (joined and _gap_is_apposition(gap.replace(",", " ")))
+                or (gap.strip() and _gap_is_apposition(gap))
+            ):
                 out.append(n)
                 break
     return sorted(out, key=lambda n: n.start)

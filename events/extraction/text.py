@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # A sentence longer than this is cut at the last comma or space before it: a text without
 # sentence ends must not become one huge clause that every later step scans repeatedly.
@@ -282,6 +283,7 @@ class Token(Span):
     joiner: str
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Case, diacritics and apostrophes folded away: Da’esh and DAESH both become daesh."""
     decomposed = unicodedata.normalize("NFKD", word)
