@@ -59,76 +59,26 @@ _TARGET_LEAD = re.compile(
 )
 _MODIFIER_GAP = re.compile(r"^[\s\-–]*(?:(?:-?led|-?backed|[a-z]+)[\s\-–]+){0,2}$")
 _BROKER = re.compile(r"\b(?:brokered|mediated|sponsored|backed)\b", re.IGNORECASE)
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # Words that may stand between an actor and its verb, or between two names of one group.
-_AGENT_WORDS = frozenset(
-    [
-        "and",
-        "or",
-        "the",
-        "a",
-        "an",
-        "'s",
-        "also",
-        "immediately",
-        "has",
-        "have",
-        "had",
-        "on",
-        "in",
-        "earlier",
-        "later",
-        "last",
-        "this",
-        "that",
-        "morning",
-        "evening",
-        "night",
-        "afternoon",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "its",
-        "their",
-        "his",
-        "her",
-        "of",
-        "state",
-        "affairs",
-        "adviser",
-        "advisor",
-        "national",
-        "security",
-        "interior",
-    ]
+_AGENT_WORDS = _wordset(
+    """
+    and or the a an 's also immediately has have had on in earlier later last this that
+    morning evening night afternoon monday tuesday wednesday thursday friday saturday sunday
+    its their his her of state affairs adviser advisor national security interior
+    """
 )
 # Words that are never a name on their own, though written with a capital.
-SOLO_NON_NAMES = frozenset(
-    [
-        "state",
-        "government",
-        "army",
-        "forces",
-        "ministry",
-        "minister",
-        "president",
-        "officials",
-        "military",
-        "council",
-        "department",
-        "command",
-        "secretary",
-        "spokesman",
-        "general",
-        "police",
-        "coalition",
-        "regime",
-        "rebels",
-        "islamic",
-    ]
+SOLO_NON_NAMES = _wordset(
+    """
+    state government army forces ministry minister president officials military council
+    department command secretary spokesman general police coalition regime rebels islamic
+    """
 )
 _NAME = re.compile(
     r"\b[A-Z][\w’'-]*[a-z][\w’'-]*(?:[ \t]+(?:(?:al|el|bin|ibn|de|du|van|von|la|le)[ \t-]+)?"
