@@ -36,8 +36,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        raw = self._read(options["file"])
         published = _published(options["published"]) if options["published"] else None
+        raw = self._read(options["file"])
         if published is None:
             try:
                 published = split_header(raw)[0]
