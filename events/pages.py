@@ -99,12 +99,11 @@ def format_when(earliest: date, latest: date, precision: str) -> str:
 def group_label(event: Event) -> tuple[str, str]:
     """The heading an event sits under: its day, or its month/year when that is all we
     know. Returns (key, label); events with equal keys share a heading."""
-    if event.precision in (Precision.DAY, Precision.APPROXIMATE) and (
-        event.precision == Precision.APPROXIMATE or event.earliest == event.latest
-    ):
+    if event.precision == Precision.APPROXIMATE:
+        day = event.earliest + (event.latest - event.earliest) / 2
+        return f"~{day.isoformat()}", f"About {day.day} {day:%B} {day.year}"
+    if event.precision == Precision.DAY and event.earliest == event.latest:
         day = event.earliest
-        if event.precision == Precision.APPROXIMATE:
-            day = event.earliest + (event.latest - event.earliest) / 2
         return day.isoformat(), f"{day:%A} {day.day} {day:%B} {day.year}"
     if event.precision in (Precision.YEAR, Precision.DECADE):
         return str(event.earliest.year), format_when(event.earliest, event.latest, event.precision)
@@ -458,7 +457,7 @@ def timeline_page(filters: Filters, page_size: int = PAGE_SIZE) -> TimelinePage:
     order = ("-earliest", "-latest", "-id") if backwards else ("earliest", "latest", "id")
     rows = list(with_row_details(qs.order_by(*order), filters)[: page_size + 1])
     more = len(rows) > page_size
-    rows = rows[:page_size]
+    rows = _trim_highlights(rows[:page_size])
     if backwards:
         rows.reverse()
         later = filters.url(after=Cursor.of(rows[-1])) if rows else None
@@ -481,10 +480,23 @@ def _ranked_page(qs: QuerySet[Event], filters: Filters, page_size: int) -> Timel
             filters.errors.append(f"Page: {exc} Showing the first page.")
     rows = list(with_row_details(qs.order_by("-rank_i", "id"), filters)[: page_size + 1])
     more = len(rows) > page_size
-    rows = rows[:page_size]
+    rows = _trim_highlights(rows[:page_size])
     later = filters.url(after=RankCursor(rows[-1].rank_i, rows[-1].pk)) if more else None
     earlier = filters.url() if filters.after else None
     return TimelinePage([("Best matches first", rows)] if rows else [], rows, later, earlier)
+
+
+def _trim_highlights(rows: list[Event]) -> list[Event]:
+    """Show a summary or quote under a search result only where it matched, and a quote
+    only when it says more than the summary (extraction often makes one the other)."""
+    for event in rows:
+        summary, quote = event.summary_marked, event.quote_marked
+        if summary and MARK_START not in summary:
+            event.summary_marked = summary = None
+        plain = (quote or "").replace(MARK_START, "").replace(MARK_STOP, "")
+        if quote and summary and plain.strip(" .…") in event.summary:
+            event.quote_marked = None
+    return rows
 
 
 def group_events(events: list[Event]) -> list[tuple[str, list[Event]]]:
@@ -815,13 +827,19 @@ class Mention:
     title: str
 
 
+def _is_acronym(name: str) -> bool:
+    # "IS", "UN", "SAA": matched only as written, or "is" and "un" would be actors.
+    return name.isupper() or len(name) <= 3
+
+
 def _name_pattern(names: list[str]) -> re.Pattern[str] | None:
     names = sorted({n for n in names if n and n.strip()}, key=len, reverse=True)
     if not names:
         return None
-    return re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE
+    alternatives = "|".join(
+        re.escape(n) if _is_acronym(n) else f"(?i:{re.escape(n)})" for n in names
     )
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 def _named_in(model: type[Actor] | type[Place], text: str) -> list[Actor] | list[Place]:
@@ -878,7 +896,9 @@ def source_mentions(source: Source) -> list[Mention]:
         if pattern is None:
             continue
         for m in pattern.finditer(text):
-            row = by_name[m.group(0).lower()]
+            row = by_name.get(m.group(0).lower())
+            if row is None:
+                continue
             found.append(Mention(m.start(), m.end(), kind, f"{prefix}{row.slug}/", row.name))
     found.extend(_extracted_dates(source))
     chosen: list[Mention] = []
@@ -934,6 +954,24 @@ def source_blocks(source: Source, citations: list[Citation]) -> list[Block]:
     if pos < len(text):
         blocks.append(Block(_pieces(text[pos:], pos, mentions)))
     return blocks
+
+
+@dataclass
+class QuotingEvent:
+    event: Event
+    first_citation: int
+    quotes: int
+
+
+def events_quoting(citations: list[Citation]) -> list[QuotingEvent]:
+    """Each event the source supports, once, with its first quote and how many there are."""
+    out: OrderedDict[int, QuotingEvent] = OrderedDict()
+    for c in citations:
+        if c.event_id in out:
+            out[c.event_id].quotes += 1
+        else:
+            out[c.event_id] = QuotingEvent(c.event, c.pk, 1)
+    return sorted(out.values(), key=lambda q: (q.event.earliest, q.event.latest, q.event.pk))
 
 
 def source_citations(source: Source) -> list[Citation]:

@@ -82,6 +82,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "source": source,
             "blocks": pages.source_blocks(source, citations),
             "citations": citations,
+            "quoting": pages.events_quoting(citations),
             "annotations": list(source.annotations.filter(public=True).order_by("start", "id")),
         },
     )
