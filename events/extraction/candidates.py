@@ -47,6 +47,8 @@ COARSE_PRECISIONS = frozenset({"year", "decade", "quarter", "season"})
 _SINCE = re.compile(r"\b(?:since|from|until|till|by)\s+(?:the\s+)?$", re.IGNORECASE)
 # Characters looked at before a trigger for modal verbs and the passive voice.
 LOOKBEHIND_CHARS = 40
+# How many of the latest candidates a mention may be merged into.
+MERGE_WINDOW = 40
 # How far after its trigger a "by X" phrase may name the perpetrator.
 AGENT_REACH = 40
 _WORD = re.compile(r"[A-Za-z']+")
@@ -884,7 +886,9 @@ def _merge(mentions: list[Mention]) -> list[CandidateEvent]:
 def _merge_target(groups: list[list[Mention]], mention: Mention) -> list[Mention] | None:
     if mention.type == lx.STATEMENT:
         return None  # each statement is its own claim
-    for group in reversed(groups):
+    # Only recent candidates: a happening is retold nearby, and the bound keeps a huge
+    # text linear.
+    for group in reversed(groups[-MERGE_WINDOW:]):
         head = group[0]
         if head.family != mention.family or not _types_compatible(group, mention.type):
             continue

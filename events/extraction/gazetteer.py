@@ -231,8 +231,14 @@ class Gazetteer:
         words = _drop_articles(tokens(text, start, end))
         skeletons: list[tuple[str, str]] = [("", "")] * len(words)
         out: list[NameMatch] = []
+        first_exact = self._first_exact
         i = 0
         while i < len(words):
+            word = words[i]
+            capital = word.text[:1].isupper()
+            if not capital and word.folded not in first_exact:
+                i += 1  # most words: no name starts here
+                continue
             found = self._match_at(words, i, skeletons)
             if found:
                 n, aliases = found
@@ -241,7 +247,7 @@ class Gazetteer:
                 out.append(NameMatch(first.start, last.end, text[first.start : last.end], entries))
                 i += n
                 continue
-            geo = _geonames_at(words, i) if self.use_geonames else None
+            geo = _geonames_at(words, i) if self.use_geonames and capital else None
             if geo:
                 n, entry = geo
                 first, last = words[i], words[i + n - 1]

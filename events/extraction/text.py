@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # A sentence longer than this is cut at the last comma or space before it: a text without
 # sentence ends must not become one huge clause that every later step scans repeatedly.
@@ -254,7 +255,6 @@ _CLAUSE_BREAK = re.compile(
 
 # Words: acronyms with dots (U.S., U.N.), words with inner apostrophes (Da'esh), numbers.
 TOKEN = re.compile(r"[A-Za-z]\.(?:[A-Za-z]\.)+|[^\W\d_]+(?:['’ʼ`][^\W\d_]+)*|\d+(?:[.,]\d+)*")
-_POSSESSIVE = re.compile(r"['’ʼ`]s$", re.IGNORECASE)
 _APOSTROPHES = re.compile(r"['’ʼ`ʿʾ.]")
 
 
@@ -275,8 +275,10 @@ class Clause(Span):
     sentence: int
 
 
-@dataclass(frozen=True)
-class Token(Span):
+class Token(NamedTuple):
+    # A tuple, not a dataclass: an article has thousands and each costs its construction.
+    start: int
+    end: int
     text: str
     folded: str
     # "-" when a hyphen joins it to the next token (ez-Zor), so articles can be recognised.
@@ -373,8 +375,7 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     for m in TOKEN.finditer(text, start, end):
         s, e = m.span()
         word = m.group()
-        possessive = _POSSESSIVE.search(word)
-        if possessive and len(word) > 2:
+        if len(word) > 2 and word[-1] in "sS" and word[-2] in "'’ʼ`":
             e -= 2
             word = word[:-2]
         joiner = "-" if e < end and text[e] in "-‐‑–" and m.end() == e else ""
