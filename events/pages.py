@@ -49,7 +49,7 @@ from sources.models import Source
 
 logger = logging.getLogger(__name__)
 
-PAGE_SIZE = 50
+PAGE_SIZE = 30
 SEARCH_CONFIG = "english"
 # Control characters never occur in normalised text; PostgreSQL wraps matches in them and
 # we turn them into <mark> only after escaping everything else.
