@@ -1436,23 +1436,44 @@ _PRIORITY = {name: i for i, (name, _) in enumerate(_RULES)}
 # around the triggers it needs, on the case-folded text without IGNORECASE (about twice
 # as fast in ``re``), and a kept candidate is matched again on the original text so the
 # handlers see its real spelling ("May" vs "may").
+# Trigger classes: NUM 12/.., Y4 a year-like number, DS 80s / 1990s, ORD 17th, MON a month
+# name, WD a weekday name, T today / night / morning ..., DIR ago / later / before ...,
+# NOW, DY day(s), WK week(s) / weekend, MO month(s), Y year(s), QU quarter(s) / half,
+# PER period, DEC decade(s), CEN century, S a season, REF current / recent / past ...,
+# NUMW spelled years and decades. The alternatives are grouped by their first character
+# (``re`` skips a branch whose first literal does not match); a group's name is its class
+# and a suffix that keeps the names unique.
 _TRIGGER = re.compile(
     r"(?<![a-z])(?:"
-    r"(?P<NUM>\d\d?(?=[/.]\d))|(?P<Y4>(?:1\d|20)\d\d)|(?P<DS>\d0'?s(?![a-z]))"
-    r"|(?P<ORD>\d\d?(?:st|nd|rd|th))"
-    r"|(?P<MON>(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
-    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z]))"
-    r"|(?P<WD>(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tues?|wed|thu(?:rs)?|fri|sat"
-    r"|sun)\.)"
-    r"|(?P<T>to(?:day|morrow|night)|yesterday|night|morning|afternoon|evening)"
-    r"|(?P<DIR>ago|earlier|later|before|after|hence|back|prior|previously)"
-    r"|(?P<NOW>now)|(?P<DY>days?)|(?P<WK>weeks?|weekend)|(?P<MO>months?)|(?P<Y>years?)"
-    r"|(?P<QU>quarters?|half)|(?P<PER>period)|(?P<DEC>decades?)|(?P<CEN>centur)"
-    r"|(?P<S>spring|summer|fall|autumn|winter)"
-    r"|(?P<REF>current|present|recent|past|future|coming)"
-    r"|(?P<NUMW>nineteen|eighteen|twenty|thousand|(?:twen|thir|for|fif|six|seven|eigh|nine)ties)"
+    r"(?P<Y4>(?:1\d|20)\d\d)"
+    r"|\d(?:(?P<NUM>\d?(?=[/.]\d))|(?P<DS>0'?s(?![a-z]))|(?P<ORD>\d?(?:st|nd|rd|th)))"
+    r"|a(?:(?P<DIR_a>go)|(?P<T_a>fternoon)|(?P<DIR_a2>fter)"
+    r"|(?P<MON_a>(?:pr(?:il)?|ug(?:ust)?)(?![a-z]))|(?P<S_a>utumn))"
+    r"|b(?P<DIR_b>efore|ack)"
+    r"|c(?:(?P<CEN>entur)|(?P<REF_c>urrent|oming))"
+    r"|d(?:(?P<DY>ays?)|(?P<DEC>ecades?)|(?P<MON_d>ec(?:ember)?(?![a-z])))"
+    r"|e(?:(?P<DIR_e>arlier)|(?P<T_e>vening)|(?P<NUMW_e>ighteen|ighties))"
+    r"|f(?:(?P<MON_f>eb(?:ruary)?(?![a-z]))|(?P<WD_f>ri(?:day|\.))|(?P<S_f>all)"
+    r"|(?P<REF_f>uture)|(?P<NUMW_f>orties|ifties))"
+    r"|h(?:(?P<DIR_h>ence)|(?P<QU_h>alf))"
+    r"|j(?P<MON_j>(?:an(?:uary)?|une?|uly?)(?![a-z]))"
+    r"|l(?P<DIR_l>ater)"
+    r"|m(?:(?P<MON_m>(?:ar(?:ch)?|ay)(?![a-z]))|(?P<WD_m>on(?:day|\.))|(?P<MO>onths?)"
+    r"|(?P<T_m>orning))"
+    r"|n(?:(?P<MON_n>ov(?:ember)?(?![a-z]))|(?P<T_n>ight)|(?P<NOW>ow)|(?P<NUMW_n>ineteen|ineties))"
+    r"|o(?P<MON_o>ct(?:ober)?(?![a-z]))"
+    r"|p(?:(?P<DIR_p>rior|reviously)|(?P<PER>eriod)|(?P<REF_p>resent|ast))"
+    r"|q(?P<QU_q>uarters?)"
+    r"|r(?P<REF_r>ecent)"
+    r"|s(?:(?P<MON_s>ep(?:t(?:ember)?)?(?![a-z]))|(?P<WD_s>(?:atur|un)day|(?:at|un)\.)"
+    r"|(?P<S_s>pring|ummer)|(?P<NUMW_s>ixties|eventies))"
+    r"|t(?:(?P<WD_t>(?:ues|hurs)day|(?:ues?|hu(?:rs)?)\.)|(?P<T_t>o(?:day|morrow|night))"
+    r"|(?P<NUMW_t>wenty|wenties|hirties|housand))"
+    r"|w(?:(?P<WD_w>ednesday|ed\.)|(?P<WK>eeks?|eekend)|(?P<S_w>inter))"
+    r"|y(?:(?P<T_y>esterday)|(?P<Y>ears?))"
     r")"
 )
+_TRIGGER_CLASS = {name: name.split("_")[0] for name in _TRIGGER.groupindex}
 _RULE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "iso": ("Y4",), "numeric": ("NUM",), "dmy": ("MON",), "mdy": ("MON",), "my": ("MON",),
     "month": ("MON",), "weekday": ("WD",), "wdrange": ("WD",), "relday": ("T",),
@@ -1484,10 +1505,12 @@ def _fold(text: str) -> str:
 def _triggers(low: str) -> dict[str, list[tuple[int, int]]]:
     """(start, end) of the triggers of each class, in text order."""
     found: dict[str, list[tuple[int, int]]] = {}
+    classes = _TRIGGER_CLASS
     for m in _TRIGGER.finditer(low):
-        lst = found.get(m.lastgroup)
+        cls = classes[m.lastgroup]
+        lst = found.get(cls)
         if lst is None:
-            found[m.lastgroup] = [m.span()]
+            found[cls] = [m.span()]
         else:
             lst.append(m.span())
     return found
