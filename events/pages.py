@@ -24,6 +24,7 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Count,
     DateField,
@@ -579,6 +580,8 @@ def _chart_key(filters: Filters) -> str:
         filters.actor.pk if filters.actor else "", filters.place.pk if filters.place else "",
         filters.publisher.lower(), filters.source.pk if filters.source else "", filters.disputed,
     ]  # fmt: skip
+    # The database's name too: one Redis may serve the app, the tests and the benchmarks.
+    parts.append(connection.settings_dict["NAME"])
     return "chart:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
