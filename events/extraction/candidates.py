@@ -47,6 +47,8 @@ COARSE_PRECISIONS = frozenset({"year", "decade", "quarter", "season"})
 _SINCE = re.compile(r"\b(?:since|from|until|till|by)\s+(?:the\s+)?$", re.IGNORECASE)
 # Characters looked at before a trigger for modal verbs and the passive voice.
 LOOKBEHIND_CHARS = 40
+# A line ending in one of these is a sentence; without, a headline or caption.
+HEADLINE_END_MARKS = ".!?…\"”’'):;"
 # How many of the latest candidates a mention may be merged into.
 MERGE_WINDOW = 40
 # How far after its trigger a "by X" phrase may name the perpetrator.
@@ -59,7 +61,15 @@ _TARGET_LEAD = re.compile(
     r"(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$|^\s*(?:the\s+|a\s+|an\s+)?$",
     re.IGNORECASE,
 )
-_MODIFIER_GAP = re.compile(r"^[\s\-–]*(?:(?:-?led|-?backed|[a-z]+)[\s\-–]+){0,2}$")
+# What may stand between an actor and the noun it does: "US-led coalition airstrike",
+# "Russia's new offensive", "a major Daesh offensive".
+_MODIFIER_GAP = re.compile(
+    r"^(?:['’]s)?[\s\-–]*(?:(?:led|backed|major|new|fresh|deadly|lethal|joint|massive|heavy"
+    r"|overnight|latest|apparent|suspected|alleged|reported|renewed|air|ground|aerial)"
+    r"[\s\-–]+){0,2}$"
+)
+# Quoted words, straight or curly; bounded so an unclosed quote cannot run on.
+_QUOTED = re.compile(r"“[^”\n]{0,600}”|\"[^\"\n]{0,600}\"")
 _BROKER = re.compile(r"\b(?:brokered|mediated|sponsored|backed)\b", re.IGNORECASE)
 
 
@@ -465,7 +475,17 @@ class _Article:
             if trigger.type in (lx.CEASEFIRE, lx.DEAL):
                 continue
             before = _words_before(text, max(start, s - LOOKBEHIND_CHARS), s)
-            if _is_hypothetical(before, trigger.pos):
+            pos = trigger.pos
+            if (
+                pos == lx.VERB
+                and before
+                and (
+                    before[-1] in lx.DETERMINERS
+                    or (before[-1].endswith("ed") and text[e - 1 : e] == "s")
+                )
+            ):
+                pos = lx.NOUN  # "the strike", "his strikes", "coordinated strikes"
+            if _is_hypothetical(before, pos):
                 continue
             passive = bool(before) and before[-1] in lx.PASSIVE_AUXILIARIES
             if passive and trigger.type == lx.STATEMENT:
@@ -474,16 +494,17 @@ class _Article:
             if kind == lx.ATTACK and passive and text[s:e].lower().startswith("kill"):
                 kind = lx.CASUALTY_REPORT
             group = _group_of(kind)
-            groups.setdefault(group, []).append(
-                _Hit(kind, s, e, trigger.pos, trigger.strength, passive)
-            )
+            groups.setdefault(group, []).append(_Hit(kind, s, e, pos, trigger.strength, passive))
         nouns_so_far = [n for n in truce_nouns if n[0] < end]
         if nouns_so_far:
             hit = self._ceasefire_state(start, end, nouns_so_far)
             if hit:
                 groups["ceasefire"] = [hit]
+        if "strike" in groups and "humanitarian" in groups:
+            del groups["humanitarian"]  # "warplanes bombed aid trucks": one happening
         in_clause = [d for d in sentence_dates if start <= d.start < end]
-        own = _assign_dates(in_clause, groups) if groups else {}
+        quoted = [m.span() for m in _QUOTED.finditer(text, start, end)]
+        own = _assign_dates(in_clause, groups, quoted) if groups else {}
         return _Scan(start, end, groups, own)
 
     def _mentions(
@@ -530,13 +551,20 @@ class _Article:
                 or fatalities is not None
                 or any(a.role in ("perpetrator", "target", "speaker", "mediator") for a in actors)
             )
-            if kind == lx.STATEMENT and not any(a.role == "speaker" for a in actors):
-                continue  # "..., a spokesman said": no one to attribute the words to
+            speakers = [a for a in actors if a.role == "speaker"]
+            if kind == lx.STATEMENT and all(a.kind == "media" for a in speakers):
+                continue  # "..., a spokesman said", "Xinhua reported": no one to attribute to
             if kind in (lx.MEETING, lx.INVESTIGATION):
                 # "an investigation by CENTCOM": the noun and who holds it are news enough.
                 reports = reports or bool(actors)
             elif kind == lx.HUMANITARIAN and expr is None:
                 reports = reports and bool(actors)
+            if self._is_headline(sentence) and not (expr is not None and expr.precision == "day"):
+                # A headline or caption sums up the article in the present tense: it can
+                # confirm what the body tells, not date a happening of its own.
+                if kind == lx.STATEMENT:
+                    continue
+                reports = False
             confidence = (
                 max(h.strength for h in hits)
                 + DATE_CONFIDENCE[when.source]
@@ -559,6 +587,16 @@ class _Article:
                 )
             )
         return out
+
+    def _is_headline(self, sentence: Sentence) -> bool:
+        """A whole line without a full stop: the headline, a subheading or a caption."""
+        text = self.text
+        line_start = text.rfind("\n", 0, sentence.start) + 1
+        line_end = text.find("\n", sentence.end)
+        line_end = len(text) if line_end < 0 else line_end
+        if text[line_start : sentence.start].strip() or text[sentence.end : line_end].strip():
+            return False
+        return text[sentence.end - 1] not in HEADLINE_END_MARKS
 
     def _ceasefire_state(self, start: int, end: int, nouns: list[tuple[int, int]]) -> _Hit | None:
         text = self.text
@@ -636,6 +674,8 @@ def _is_hypothetical(before: list[str], pos: str) -> bool:
             return True
         if word == "to" and pos == lx.VERB and i == len(before) - 1:
             return not (i > 0 and before[i - 1] in lx.SCHEDULED)
+        if word == "to" and pos == lx.NOUN and i + 1 < len(before) and before[i + 1] in lx.PLANS:
+            return True  # "to plan coordinated strikes", "to carry out attacks"
     return False
 
 
@@ -648,17 +688,25 @@ def _group_of(kind: str) -> str:
 
 
 def _assign_dates(
-    dates: list[TemporalExpression], groups: dict[str, list[_Hit]]
+    dates: list[TemporalExpression],
+    groups: dict[str, list[_Hit]],
+    quoted: list[tuple[int, int]] = (),  # type: ignore[assignment]
 ) -> dict[str, TemporalExpression]:
     """Each date expression goes to the nearest trigger group of its clause; a group keeps
     the nearest of the dates it received ("a general on Tuesday said ... the bombing ...
     on Sept. 17": Tuesday is the saying's, Sept. 17 the bombing's)."""
     best: dict[str, tuple[int, TemporalExpression]] = {}
     for expr in dates:
-        group, distance = min(
-            ((g, min(_distance(expr, h) for h in hits)) for g, hits in groups.items()),
-            key=lambda item: item[1],
-        )
+        # A date inside quoted words is the speaker's, not the day they spoke.
+        in_quote = any(qs <= expr.start < qe for qs, qe in quoted)
+        choices = [
+            (g, min(_distance(expr, h) for h in hits))
+            for g, hits in groups.items()
+            if not (in_quote and g == lx.STATEMENT)
+        ]
+        if not choices:
+            continue
+        group, distance = min(choices, key=lambda item: item[1])
         if group not in best or distance < best[group][0]:
             best[group] = (distance, expr)
     return {g: expr for g, (_, expr) in best.items()}
@@ -702,7 +750,8 @@ def _roles(
     start: int,
     end: int,
 ) -> list[ActorRole]:
-    actors = _actors(names)
+    # A news agency is a speaker at most: it reports, it does not strike or agree.
+    actors = [n for n in _actors(names) if n.actor.kind != "media" or kind == lx.STATEMENT]
     if not actors:
         return []
     roles: dict[tuple[str, str], ActorRole] = {}

@@ -71,64 +71,14 @@ MAX_NAME_TOKENS = 8
 GEONAMES_MIN_POPULATION = 50_000
 GEONAMES_ALTERNATES_POPULATION = 300_000
 # Capitalised words that are names of cities somewhere but mean something else in news.
-GEONAMES_STOPLIST = frozenset(
-    [
-        "of",
-        "as",
-        "at",
-        "by",
-        "on",
-        "in",
-        "is",
-        "it",
-        "no",
-        "or",
-        "so",
-        "to",
-        "us",
-        "we",
-        "be",
-        "do",
-        "go",
-        "he",
-        "me",
-        "my",
-        "up",
-        "an",
-        "am",
-        "said",
-        "says",
-        "mobile",
-        "reading",
-        "bath",
-        "most",
-        "split",
-        "nice",
-        "police",
-        "university",
-        "university",
-        "city",
-        "center",
-        "union",
-        "victoria",
-        "march",
-        "may",
-        "june",
-        "august",
-        "florence",
-        "aurora",
-        "independence",
-        "mission",
-        "opportunity",
-        "manchester",
-        "sale",
-        "liberty",
-        "concord",
-        "providence",
-        "buffalo",
-        "eagle",
-    ]
-)
+_GEONAMES_STOPWORDS = """
+    of as at by on in is it no or so to us we be do go he me my up an am said says mobile
+    reading bath most split nice police university university city center union victoria
+    march may june august florence aurora independence mission opportunity manchester sale
+    liberty concord providence buffalo eagle
+"""
+GEONAMES_STOPLIST = frozenset(_GEONAMES_STOPWORDS.split()) | {"white house"}
+MIN_SKELETON_PART = 2
 _VOWELS = re.compile(r"[aeiouwyh]")
 _DOUBLED = re.compile(r"(.)\1+")
 _GLUED_ARTICLE = re.compile(r"^[ae]([lzsdrnt])(?=\1)")
@@ -221,8 +171,9 @@ class Gazetteer:
             self._longest = min(MAX_NAME_TOKENS, max(self._longest, len(toks)))
             _put(self._exact, " ".join(toks), alias)
             self._first_exact.add(toks[0])
-            if len(toks) >= 2:
-                key = skeleton(toks)
+            key = skeleton(toks) if len(toks) >= 2 else ""
+            # Skeletons of short words collide with anything ("White House" and "It is").
+            if key and all(len(part) >= MIN_SKELETON_PART for part in key.split(" ")):
                 _put(self._skeleton, key, alias)
                 self._first_skeleton.add(key.split(" ", 1)[0])
 
@@ -294,7 +245,11 @@ def _put(index: dict[str, list[_Alias]], key: str, alias: _Alias) -> None:
 
 def _case_fits(alias: _Alias, first: str, window: list[Token]) -> bool:
     if alias.exact_case:
-        return "".join(t.text for t in window).replace(".", "") == alias.exact_case
+        written = "".join(t.text for t in window).replace(".", "")
+        # Some papers write longer acronyms as words: Isis, Nato.
+        return written == alias.exact_case or (
+            len(written) >= 4 and written == alias.exact_case.capitalize()
+        )
     return not alias.needs_capital or first[:1].isupper()
 
 

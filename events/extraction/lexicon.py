@@ -374,6 +374,18 @@ MODALS = frozenset(
 # "to" before a verb is an intention ("efforts to revive") except after these, which
 # schedule a happening ("was due to meet on Saturday evening").
 SCHEDULED = frozenset(["due", "scheduled", "set", "expected", "poised"])
+# A verb-looking trigger right after one of these is a noun: "the strike", "his attacks".
+_DETERMINER_WORDS = """
+    the a an his her their its our your my this that these those such any no more further
+    new fresh first second last latest
+"""
+DETERMINERS = frozenset(_DETERMINER_WORDS.split())
+# After "to", these make what follows an intention: "to plan strikes", "to launch attacks".
+_PLAN_WORDS = """
+    plan prepare launch carry conduct coordinate stage mount resume halt stop prevent avoid
+    investigate discuss
+"""
+PLANS = frozenset(_PLAN_WORDS.split())
 PASSIVE_AUXILIARIES = frozenset(["was", "were", "been", "being", "is", "are", "be"])
 # Aircraft named in a clause make its "struck", "hit" or "attack" an airstrike.
 AIRCRAFT = re.compile(
