@@ -25,8 +25,8 @@ from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import DateTimeField, ExpressionWrapper, F, Q
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Q, Value, When
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -46,6 +46,10 @@ MAX_ATTEMPTS = 5
 # Query parameters that track the reader, not the article: dropped from canonical URLs.
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpid")
 FALLBACK_TITLE_CHARS = 120
+# Deadlock and serialization failures (PostgreSQL error codes) are retried this often.
+RETRYABLE_PGCODES = {"40P01", "40001"}
+DEADLOCK_RETRIES = 5
+DEADLOCK_PAUSE_SECONDS = 0.05
 # After a failed send to the broker, later sends are skipped this long (see enqueue).
 BROKER_RETRY_AFTER_SECONDS = 15
 
@@ -118,9 +122,8 @@ def submit_source(
     if published and not document.published:
         document.published = published
 
-    existing = _existing(document)
-    if existing is not None:
-        return Submission(label=label, source=existing, duplicate=True)
+    # No look-up first: the unique constraints on URL and content hash decide, which is
+    # one query less per source and also right when two submissions race.
     source = Source(
         kind=kind,
         url=document.url,
@@ -137,7 +140,7 @@ def submit_source(
         with transaction.atomic():
             source.save()
     except IntegrityError:
-        # Submitted at the same moment by someone else: theirs is the stored one.
+        # Stored before (or at this very moment by someone else): theirs is the one.
         existing = _existing(document)
         if existing is None:
             raise
@@ -278,11 +281,13 @@ def process_source(source_id: int, *, final_attempt: bool = True) -> str:
     Transient network errors are raised as `fetching.TransientFetchError` for the task
     to retry, unless this is the final attempt: then the source fails with the reason.
     """
-    token = _claim(source_id)
-    if token is None:
+    source = _claim(source_id)
+    if source is None:
         return "skipped"
+    token = source.attempts
     try:
-        _fetch_and_normalise(source_id, token)
+        if source.status == SourceStatus.FETCHING:
+            _fetch(source)
         return _extract(source_id, token)
     except _Superseded:
         return "skipped"
@@ -303,64 +308,49 @@ def process_source(source_id: int, *, final_attempt: bool = True) -> str:
         return FAILED
 
 
-def _claim(source_id: int) -> int | None:
+def _claim(source_id: int) -> Source | None:
     """Take the source for this worker, or None when it is done, failed, gone, or being
-    worked on right now. The attempt number returned is the claim's token: later status
-    changes only apply while it still matches."""
+    worked on right now. Its attempt number is the claim's token: later status changes
+    only apply while it still matches. Sources with text go straight to extracting."""
     now = timezone.now()
     lease = timedelta(seconds=settings.SOURCES_STUCK_AFTER_SECONDS)
     claimable = Q(status=SourceStatus.QUEUED) | Q(
         status__in=[SourceStatus.FETCHING, SourceStatus.EXTRACTING], status_changed__lt=now - lease
     )
+    next_status = Case(
+        When(Q(url__isnull=False, text=""), then=Value(SourceStatus.FETCHING)),
+        default=Value(SourceStatus.EXTRACTING),
+    )
     claimed = Source.objects.filter(claimable, pk=source_id).update(
-        status=SourceStatus.FETCHING, status_changed=now, attempts=F("attempts") + 1
+        status=next_status, status_changed=now, attempts=F("attempts") + 1
     )
     if not claimed:
         return None
-    return Source.objects.values_list("attempts", flat=True).get(pk=source_id)
+    return Source.objects.get(pk=source_id)
 
 
-def _fetch_and_normalise(source_id: int, token: int) -> None:
-    source = Source.objects.get(pk=source_id)
-    changes: dict = {}
-    if source.url and not source.text:
-        fetched = fetching.fetch(source.url)
-        documents = formats.read_documents(
-            fetched.body,
-            content_type=fetched.content_type,
-            declared_charset=fetched.charset,
-            url=source.url,
-        )
-        if len(documents) != 1 or isinstance(documents[0], Failed):
-            raise ProcessingError(f"{source.url} is not one article (JSON lines or a list).")
-        document = documents[0]
-        changes["text"] = document.text
-        for name in ("title", "author", "publisher", "published", "language"):
-            if not getattr(source, name) and getattr(document, name):
-                changes[name] = getattr(document, name)
-        if "published" in changes:
-            changes["published_precision"] = document.published_precision
-    else:
-        normalised = normalise_text(source.text)
-        if normalised != source.text:
-            changes["text"] = normalised
-    if not (changes.get("text") or source.text):
-        raise ProcessingError("The source has no text.")
-    if "text" in changes:
-        changes["content_hash"] = content_hash(changes["text"])
-        twin = (
-            Source.objects.filter(content_hash=changes["content_hash"])
-            .exclude(pk=source_id)
-            .first()
-        )
-        if twin is not None:
-            raise ProcessingError(
-                f"Duplicate: the same text is already stored as source {twin.pk} ({twin}); "
-                "it is not stored twice."
-            )
+def _fetch(source: Source) -> None:
+    """Fetch a URL source's page and store its text and metadata (status extracting)."""
+    fetched = fetching.fetch(source.url)
+    documents = formats.read_documents(
+        fetched.body,
+        content_type=fetched.content_type,
+        declared_charset=fetched.charset,
+        url=source.url,
+    )
+    if len(documents) != 1 or isinstance(documents[0], Failed):
+        raise ProcessingError(f"{source.url} is not one article (JSON lines or a list).")
+    document = documents[0]
+    changes: dict = {"text": document.text, "content_hash": content_hash(document.text)}
+    for name in ("title", "author", "publisher", "published", "language"):
+        if not getattr(source, name) and getattr(document, name):
+            changes[name] = getattr(document, name)
+    if "published" in changes:
+        changes["published_precision"] = document.published_precision
+    _refuse_twin(source.pk, changes["content_hash"])
     try:
         updated = Source.objects.filter(
-            pk=source_id, attempts=token, status=SourceStatus.FETCHING
+            pk=source.pk, attempts=source.attempts, status=SourceStatus.FETCHING
         ).update(status=SourceStatus.EXTRACTING, status_changed=timezone.now(), **changes)
     except IntegrityError:
         raise ProcessingError("Duplicate: the same text was stored meanwhile.") from None
@@ -368,12 +358,48 @@ def _fetch_and_normalise(source_id: int, token: int) -> None:
         raise _Superseded
 
 
+def _refuse_twin(source_id: int, text_hash: str) -> None:
+    twin = Source.objects.filter(content_hash=text_hash).exclude(pk=source_id).first()
+    if twin is not None:
+        raise ProcessingError(
+            f"Duplicate: the same text is already stored as source {twin.pk} ({twin}); "
+            "it is not stored twice."
+        )
+
+
 def _extract(source_id: int, token: int) -> str:
     extractor = configured_extractor()
+    for attempt in range(1, DEADLOCK_RETRIES + 1):
+        try:
+            return _extract_once(source_id, token, extractor)
+        except OperationalError as exc:
+            # Two sources citing the same event can deadlock while merging into it;
+            # the transaction was rolled back whole, so running it again is safe.
+            if getattr(exc.__cause__, "pgcode", None) not in RETRYABLE_PGCODES:
+                raise
+            if attempt == DEADLOCK_RETRIES:
+                raise ProcessingError(
+                    f"Extraction kept colliding with other sources ({exc}); extract it again."
+                ) from None
+            time.sleep(DEADLOCK_PAUSE_SECONDS * attempt)
+    raise AssertionError("unreachable")
+
+
+def _extract_once(source_id: int, token: int, extractor) -> str:
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source_id)
         if source.status != SourceStatus.EXTRACTING or source.attempts != token:
             return "skipped"
+        # Text is normalised at submission; this catches text edited in the admin since.
+        normalised = normalise_text(source.text)
+        if not normalised:
+            raise ProcessingError("The source has no text.")
+        if normalised != source.text:
+            source.text, source.content_hash = normalised, content_hash(normalised)
+            _refuse_twin(source_id, source.content_hash)
+            Source.objects.filter(pk=source_id).update(
+                text=source.text, content_hash=source.content_hash
+            )
         if extractor is not None:
             extractor(source)
         Source.objects.filter(pk=source_id).update(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sources import services
 from sources.fetching import TransientFetchError
-from sources.models import Source
+from sources.models import Source, content_hash
 from sources.services import process_source, requeue_stuck_sources, submit_source
 from tests.sources import extractors
 from tests.sources.conftest import Page
@@ -182,7 +182,16 @@ def test_stuck_sources_are_queued_again(django_capture_on_commit_callbacks):
 
 def test_a_superseded_worker_cannot_finish():
     source = submit_source(text="Two workers.").source
-    token = services._claim(source.pk)
+    token = services._claim(source.pk).attempts
     Source.objects.filter(pk=source.pk).update(attempts=token + 1)  # someone took over
-    with pytest.raises(services._Superseded):
-        services._fetch_and_normalise(source.pk, token)
+    assert services._extract_once(source.pk, token, None) == "skipped"
+    assert Source.objects.get().status == "extracting"
+
+
+def test_text_edited_since_submission_is_normalised_before_extraction():
+    source = submit_source(text="Plain words.").source
+    Source.objects.filter(pk=source.pk).update(text="Plain  words.\r\n\r\n\r\nMore.")
+    assert process_source(source.pk) == "done"
+    source.refresh_from_db()
+    assert source.text == "Plain words.\n\nMore."
+    assert source.content_hash == content_hash(source.text)

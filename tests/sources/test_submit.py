@@ -56,8 +56,9 @@ def test_the_same_url_is_a_duplicate():
 
 def test_a_race_on_insert_returns_the_winner():
     winner = submit_source(text="Same words.")
-    with mock.patch.object(services, "_existing", side_effect=[None, winner.source]):
+    with mock.patch.object(services, "_existing", return_value=winner.source) as lookup:
         again = submit_source(text="Same words.")
+    lookup.assert_called_once()
     assert again.duplicate and again.source.pk == winner.source.pk
     assert Source.objects.count() == 1
 
