@@ -31,7 +31,12 @@ DEFAULT_ORDERING = "earliest"
 RANKED_ORDERING = "-rank"
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-BOUND_SCHEMA = {"type": "string", "pattern": _PARTIAL_DATE.pattern, "example": "2016-09"}
+# Empty is allowed: forms send "?start=&end=" for fields left blank.
+BOUND_SCHEMA = {
+    "type": "string",
+    "pattern": r"^(\d{4}(-\d{2}(-\d{2})?)?)?$",
+    "example": "2016-09",
+}
 
 
 def parse_bound(value: str, *, upper: bool) -> date:
@@ -65,8 +70,11 @@ class BoundField(forms.CharField):
         try:
             return parse_bound(value, upper=self.upper)
         except ValueError:
+            # The value goes in params: django-filter %-formats every message, so a "%"
+            # typed by the client must not be part of the format string.
             raise forms.ValidationError(
-                f"{value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD."
+                "%(value)r is not a date: use YYYY, YYYY-MM or YYYY-MM-DD.",
+                params={"value": value},
             ) from None
 
 
@@ -92,7 +100,9 @@ class StrictBooleanField(forms.CharField):
         try:
             return self.VALUES[value.strip().lower()]
         except KeyError:
-            raise forms.ValidationError(f"{value!r} is not true or false.") from None
+            raise forms.ValidationError(
+                "%(value)r is not true or false.", params={"value": value}
+            ) from None
 
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
@@ -103,7 +113,9 @@ class SlugOrIdField(forms.CharField):
     def clean(self, value: str | None) -> str | None:
         value = super().clean(value)
         if value and not re.fullmatch(r"[-\w]+", value):
-            raise forms.ValidationError(f"{value!r} is neither an id nor a slug.")
+            raise forms.ValidationError(
+                "%(value)r is neither an id nor a slug.", params={"value": value}
+            )
         return value or None
 
 
@@ -140,9 +152,7 @@ class EventFilter(django_filters.FilterSet):
         help_text="With `actor`: only events where that actor has this role.",
     )
     place = SlugOrIdFilter(method="filter_place", help_text="Place (slug or id).")
-    source = IdFilter(
-        method="filter_source", min_value=1, help_text="Events citing this source (id)."
-    )
+    source = IdFilter(method="filter_source", help_text="Events citing this source (id).")
     publisher = django_filters.CharFilter(
         method="filter_publisher",
         help_text="Events citing a source from this publisher (exact, any case).",
@@ -258,8 +268,8 @@ class PlaceFilter(django_filters.FilterSet):
 
 
 class CitationFilter(django_filters.FilterSet):
-    event = IdFilter(field_name="event_id", min_value=1)
-    source = IdFilter(field_name="source_id", min_value=1)
+    event = IdFilter(field_name="event_id")
+    source = IdFilter(field_name="source_id")
     stance = django_filters.ChoiceFilter(choices=Citation.Stance.choices)
 
     class Meta:

@@ -29,6 +29,29 @@ class StrictCursorPagination(CursorPagination):
     max_page_size = MAX_PAGE_SIZE
     ordering: Any = ("id",)
 
+    def get_page_size(self, request: Request) -> int:
+        # DRF ignores a page_size it cannot read; a client asking for "ten" or 0 should
+        # hear that, not silently get 50.
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if not 1 <= size <= self.max_page_size:
+            raise ValidationError(
+                {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}
+            )
+        return size
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
     def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None):
         self._model = queryset.model
         return super().paginate_queryset(queryset, request, view)

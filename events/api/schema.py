@@ -23,10 +23,17 @@ WRITE_METHODS = {"POST", "PUT", "PATCH"}
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def get_auth(self) -> list[dict[str, Any]]:
+        # Reading is open to anyone (DjangoModelPermissionsOrAnonReadOnly): on safe
+        # methods credentials are optional, which OpenAPI says with an empty requirement.
+        auth = super().get_auth()
+        if self.method in ("GET", "HEAD") and {} not in auth:
+            auth.append({})
+        return auth
+
     def _error_codes(self) -> list[str]:
-        codes = ["400", "403", "406", "429"]
-        if "{" in self.path:
-            codes.append("404")
+        # 404 everywhere: unknown ids, and unknown format suffixes on any path.
+        codes = ["400", "403", "404", "406", "429"]
         if self.method in WRITE_METHODS:
             codes.append("415")
         return codes

@@ -254,7 +254,7 @@ class EventSerializer(serializers.ModelSerializer):
     place = serializers.SlugRelatedField(
         slug_field="slug", queryset=Place.objects.all(), required=False, allow_null=True
     )
-    place_detail = PlaceSummarySerializer(source="place", read_only=True)
+    place_detail = PlaceSummarySerializer(source="place", read_only=True, allow_null=True)
     citations = serializers.SerializerMethodField()
     rank = serializers.FloatField(read_only=True, allow_null=True, default=None)
 

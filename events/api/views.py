@@ -62,6 +62,10 @@ class ConditionalReadMixin:
     """ETag on every successful read, a 304 when the client already has it, and cache
     headers: public and short for anonymous readers, private for signed-in ones."""
 
+    # Any path segment reaches the view, so /api/events/abc/ is DRF's JSON 404 rather
+    # than Django's HTML page for an unmatched URL.
+    lookup_value_regex = "[^/]+"
+
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any):
         response = super().finalize_response(request, response, *args, **kwargs)
         renderer = getattr(response, "accepted_renderer", None)
@@ -181,6 +185,8 @@ class EventViewSet(ConditionalReadMixin, viewsets.ModelViewSet):
         url_path="export",
     )
     def export(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if request.query_params.get("format") == "":
+            raise ValidationError({"format": ["Choose csv, geojson or timelinejs."]})
         events = list(self.filter_queryset(self.get_queryset())[: EXPORT_MAX_EVENTS + 1])
         if len(events) > EXPORT_MAX_EVENTS:
             raise ValidationError(

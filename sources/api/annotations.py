@@ -29,6 +29,24 @@ class AnnotationPagination(CursorPagination):
     max_page_size = 500
     ordering = ("id",)
 
+    def get_page_size(self, request: Request) -> int:
+        # DRF ignores a page_size it cannot read; say so instead of silently sending 50.
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError(
+                {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
     def decode_cursor(self, request: Request) -> Cursor | None:
         # DRF answers a broken cursor with a 404, and would pass a non-numeric position to
         # the database; both are the client's mistake, so a 400 naming the parameter.
@@ -44,7 +62,7 @@ class AnnotationPagination(CursorPagination):
 class AnnotationSerializer(serializers.ModelSerializer):
     source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
     quote = serializers.CharField(required=False, trim_whitespace=False)
-    author = serializers.StringRelatedField(read_only=True)
+    author = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Annotation
@@ -87,7 +105,7 @@ class IdFilter(django_filters.NumberFilter):
 
 
 class AnnotationFilter(django_filters.FilterSet):
-    source = IdFilter(field_name="source_id", min_value=1)
+    source = IdFilter(field_name="source_id")
     kind = django_filters.ChoiceFilter(choices=Annotation.Kind.choices)
 
     class Meta:
@@ -96,6 +114,8 @@ class AnnotationFilter(django_filters.FilterSet):
 
 
 class AnnotationViewSet(viewsets.ModelViewSet):
+    # Any path segment reaches the view, so /api/annotations/abc/ is a JSON 404.
+    lookup_value_regex = "[^/]+"
     serializer_class = AnnotationSerializer
     filterset_class = AnnotationFilter
     pagination_class = AnnotationPagination

@@ -29,6 +29,13 @@ def _cursor(raw: str) -> str:
         ({"source": "abc"}, "source"),
         ({"source": "1.5"}, "source"),
         ({"place": "a b"}, "place"),
+        # A "%" in the value once crashed django-filter's message formatting (found by
+        # schemathesis).
+        ({"place": "50%"}, "place"),
+        ({"start": "%s%d"}, "start"),
+        ({"disputed": "100%"}, "disputed"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "ten"}, "page_size"),
         ({"ordering": "title"}, "ordering"),
         ({"ordering": "-rank"}, "ordering"),
         ({"role": "target"}, "role"),
