@@ -422,11 +422,15 @@ _FUTURE_RE = re.compile(
     re.IGNORECASE,
 )
 _PAST_RE = re.compile(
-    r"\b(?:was|were|had|did|said|told|ago|earlier|last|been|went|came|met|began|took|made"
+    # a participle after "be" ("will be named", "is to be held") is no past tense
+    r"\b(?<!\bbe )(?:was|were|had|did|said|told|ago|earlier|last|been|went|came|met|began|took|made"
     r"|gave|held|fell|rose|won|lost|left|saw|found|got|hit|struck|since"
     r"|(?-i:(?!(?:need|indeed|hundred|speed|proceed|succeed|exceed|embed|breed)\b)[a-z]{2,}ed))\b",
     re.IGNORECASE,
 )
+# "by February", "through January": a deadline or the end of a span; the clause's tense
+# says little about its year ("extended the loans through January"), so the nearest one
+_DEADLINE_BEFORE = re.compile(r"\b(?:by|until|till|through)\s+$", re.IGNORECASE)
 _SENT_END = re.compile(r"[.!?\n;][\s\"')\]]*(?=\s|$)|\n")
 
 
@@ -889,7 +893,10 @@ def _h_month(m: re.Match[str], ctx: _Context) -> _R | None:
     elif rel == "this":
         y = ref.year
     else:
-        y = _pick_year_for_month(ref, mon, ctx.tense(m.start(), m.end()))
+        tense = ctx.tense(m.start(), m.end())
+        if _DEADLINE_BEFORE.search(ctx.text, max(0, m.start() - 10), m.start()):
+            tense = None
+        y = _pick_year_for_month(ref, mon, tense)
     return _r_month(y, mon, ctx.ref_anchor)
 
 

@@ -74,6 +74,22 @@ def test_year_boundary_january_in_december_article_is_next_year():
     assert one("Talks will resume on January 5.", date(2016, 12, 30)).value == "2017-01-05"
 
 
+def test_participle_after_be_is_not_past_tense():
+    # "will be named ... in December" (March article): the coming December
+    e = one("He will be named commander for a mission in December.", date(1998, 3, 4))
+    assert e.value == "1998-12"
+    e = one("The summit would still be held on April 24.", date(1999, 2, 10))
+    assert e.value == "1999-04-24"
+
+
+def test_month_after_by_or_through_is_the_nearest_one_whatever_the_tense():
+    # an October article: a deadline or the end of a span is the nearest such month
+    oct30 = date(1989, 10, 30)
+    assert one("The bank extended the loans through January.", oct30).value == "1990-01"
+    assert one("The program was to pay down the loan by February.", oct30).value == "1990-02"
+    assert one("Sales changed little through August.", oct30).value == "1989-08"
+
+
 def test_impossible_date_is_not_a_date():
     assert extract_dates("It was signed on 31 February 2016.", SAT) == []
 
@@ -270,6 +286,29 @@ def test_a_million_characters_without_sentence_ends_is_fast():
     t0 = time.perf_counter()
     assert extract_dates(text, SAT) == []
     assert time.perf_counter() - t0 < 5
+
+
+def test_case_and_non_ascii_text_keep_offsets_and_matches():
+    text = "Le 17 septembre — “SEPTEMBER 17, 2016”, résumé on saturday and on SATURDAY."
+    found = extract_dates(text, SAT)
+    assert [(e.text, e.value) for e in found] == [
+        ("SEPTEMBER 17, 2016", "2016-09-17"),
+        ("SATURDAY", "2016-09-17"),
+    ]
+    for e in found:
+        assert text[e.start : e.end] == e.text
+    # characters that IGNORECASE folds to ASCII letters (dotless i, long s, Kelvin sign)
+    text = "İstanbul ſays Kiev talks: the strike on Monday, September 12, 2016."
+    found = extract_dates(text, SAT)
+    assert [(e.text, e.value) for e in found] == [("Monday, September 12, 2016", "2016-09-12")]
+    assert text[found[0].start : found[0].end] == found[0].text
+
+
+def test_same_expressions_in_any_letter_case():
+    text = "Two days later, in mid-September 2016 and the third quarter, aid moved."
+    expected = [(e.start, e.end, e.value) for e in extract_dates(text, SAT)]
+    assert len(expected) == 3
+    assert [(e.start, e.end, e.value) for e in extract_dates(text.upper(), SAT)] == expected
 
 
 def test_to_dict_uses_iso_strings():
