@@ -47,6 +47,9 @@ COARSE_PRECISIONS = frozenset({"year", "decade", "quarter", "season"})
 _SINCE = re.compile(r"\b(?:since|from|until|till|by)\s+(?:the\s+)?$", re.IGNORECASE)
 # Characters looked at before a trigger for modal verbs and the passive voice.
 LOOKBEHIND_CHARS = 40
+PERSONAL_PRONOUNS = frozenset({"he", "she"})
+# How far back a "he said" looks for the person it means.
+PRONOUN_REACH = 600
 # A line ending in one of these is a sentence; without, a headline or caption.
 HEADLINE_END_MARKS = ".!?…\"”’'):;"
 # How many of the latest candidates a mention may be merged into.
@@ -365,17 +368,29 @@ class _Article:
                     PlaceRef.of(place) if place else None,
                 )
             )
-        out.extend(self._unknown_names(known_spans))
+        out.extend(self._unknown_names(known_spans, [n for n in out if n.actor.kind == "person"]))
         out.sort(key=lambda n: n.start)
         return out
 
-    def _unknown_names(self, known: list[tuple[int, int]]) -> list[_Name]:
+    def _unknown_names(self, known: list[tuple[int, int]], persons: list[_Name]) -> list[_Name]:
         starts = [s for s, _ in known]
         full_names: dict[str, str] = {}
         out: list[_Name] = []
         for m in _NAME.finditer(self.text):
             for s, e, words in _name_runs(self.text, m.start(), m.end(), known, starts):
                 if len(words) == 1 and words[0].lower() in SOLO_NON_NAMES:
+                    continue
+                # "Power said" after "Samantha Power": the known person by surname.
+                person = next(
+                    (
+                        p
+                        for p in reversed(persons)
+                        if p.start < s and p.actor.name.split()[-1] == words[0]
+                    ),
+                    None,
+                )
+                if len(words) == 1 and person is not None:
+                    out.append(_Name(s, e, person.actor))
                     continue
                 name = " ".join(words)
                 if len(words) == 1 and name in full_names:
@@ -535,10 +550,24 @@ class _Article:
             if expr is not None:
                 when = DateClaim.of(expr, "own")
             else:
-                when = self._inherit(in_clause, free_dates, lx.FAMILY.get(kind), narrative, lead)
+                usable_clause, usable_sentence = in_clause, free_dates
+                if kind == lx.STATEMENT:
+                    # Dates inside the quoted words are the speaker's, not the day of speaking.
+                    quoted = [
+                        m.span() for m in _QUOTED.finditer(text, sentence.start, sentence.end)
+                    ]
+                    usable_clause = _outside(in_clause, quoted)
+                    usable_sentence = _outside(free_dates, quoted)
+                when = self._inherit(
+                    usable_clause, usable_sentence, lx.FAMILY.get(kind), narrative, lead
+                )
             if when is None:
                 continue
             actors = _roles(text, kind, main, hits, names, start, end)
+            if kind == lx.STATEMENT and not any(a.role == "speaker" for a in actors):
+                person = self._pronoun_speaker(start, main.start)
+                if person is not None:
+                    actors = [*actors, person]
             place = _best_place(names) or _best_place(sentence_names)
             fatalities = None
             if lx.FAMILY.get(kind) == "violence":
@@ -587,6 +616,21 @@ class _Article:
                 )
             )
         return out
+
+    def _pronoun_speaker(self, clause_start: int, verb_start: int) -> ActorRole | None:
+        """'he said' / 'she told': the last person named before, if close enough."""
+        before = _words_before(self.text, max(clause_start, verb_start - 20), verb_start)
+        if not before or before[-1] not in PERSONAL_PRONOUNS:
+            return None
+        i = bisect.bisect_left(self.name_starts, clause_start) - 1
+        while i >= 0 and clause_start - self.names[i].start <= PRONOUN_REACH:
+            actor = self.names[i].actor
+            if actor.kind == "person":
+                return ActorRole(
+                    actor.name, "speaker", actor.kind, actor.known, actor.slug, actor.parent
+                )
+            i -= 1
+        return None
 
     def _is_headline(self, sentence: Sentence) -> bool:
         """A whole line without a full stop: the headline, a subheading or a caption."""
@@ -662,6 +706,12 @@ def _slice(items: list, starts: list[int], start: int, end: int) -> list:
     i = bisect.bisect_left(starts, start)
     j = bisect.bisect_left(starts, end)
     return items[i:j]
+
+
+def _outside(
+    dates: list[TemporalExpression], spans: list[tuple[int, int]]
+) -> list[TemporalExpression]:
+    return [d for d in dates if not any(s <= d.start < e for s, e in spans)]
 
 
 def _words_before(text: str, start: int, end: int) -> list[str]:
@@ -896,6 +946,10 @@ def _name_runs(
         lower = word.lower()
         if lower in NAME_CONNECTORS and current:
             current.append((s, e, word))
+            continue
+        prefix, _, rest = word.partition("-")
+        if current and prefix.lower() in NAME_CONNECTORS and rest[:1].isupper():
+            current.append((s, e, word))  # "Khaled al-Muraweh"
             continue
         if covered or lower in NAME_STOPWORDS or lower in lx.TITLE_WORDS or not word[:1].isupper():
             close()
