@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import secrets
 import signal
 import subprocess
 import sys
@@ -144,7 +145,14 @@ def main() -> int:
 
         log(f"migrating scratch database {name}")
         call_command("migrate", verbosity=0)
-        env = dict(os.environ)
+        # The worker runs as deployed (production settings: persistent database
+        # connections), not with the test settings' one connection per task.
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "DEBUG": "false",
+        }
         if os.environ.get("BENCH_WITHOUT_EXTRACTION"):
             env["SOURCES_EXTRACTOR"] = ""
             log("extraction NOT included (BENCH_WITHOUT_EXTRACTION): the pipeline alone")
