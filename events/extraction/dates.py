@@ -381,6 +381,16 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:st|nd|rd|th)(?=\s*[,.;)]|\s+(?:and|to|or|when|at|in)\b)"
         ),
     ),
+    # holidays: Thanksgiving Day, last Christmas, New Year's Eve, Election Day
+    (
+        "holiday",
+        _c(
+            _B + r"(?:(?P<rel>last|next|this)\s+)?(?P<h>christmas(?:\s+(?:day|eve))?"
+            r"|new\s+year's\s+(?:day|eve)|thanksgiving(?:\s+day)?|independence\s+day"
+            r"|election\s+day|halloween|valentine's\s+day|memorial\s+day|labou?r\s+day"
+            r"|veterans'?\s+day|easter(?:\s+sunday)?(?!\s+week))" + _E
+        ),
+    ),
     # from Monday to Wednesday
     (
         "wdrange",
@@ -1409,6 +1419,71 @@ def _h_theday(m: re.Match[str], ctx: _Context) -> _R | None:
     return _r_day(d, "narrative" if ctx.narr else ctx.ref_anchor) if d else None
 
 
+def _nth_weekday(y: int, m: int, wd: int, n: int) -> date:
+    """The n-th (1-based; -1 = last) weekday ``wd`` of month ``m``."""
+    if n < 0:
+        last = _last_day(y, m)
+        return last - timedelta(days=(last.weekday() - wd) % 7)
+    first = date(y, m, 1)
+    return first + timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _easter(y: int) -> date:
+    """Western Easter Sunday (anonymous Gregorian computus)."""
+    a, b, c = y % 19, y // 100, y % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(y, month, day + 1)
+
+
+def _holiday(name: str, y: int) -> date:
+    if name.startswith("christmas"):
+        return date(y, 12, 24 if name.endswith("eve") else 25)
+    if name.startswith("new year"):
+        return date(y, 12, 31) if name.endswith("eve") else date(y, 1, 1)
+    if name.startswith("thanksgiving"):
+        return _nth_weekday(y, 11, 3, 4)
+    if name.startswith("election"):  # the Tuesday after the first Monday of November
+        return _nth_weekday(y, 11, 0, 1) + timedelta(days=1)
+    if name.startswith("memorial"):
+        return _nth_weekday(y, 5, 0, -1)
+    if name.startswith("labo"):
+        return _nth_weekday(y, 9, 0, 1)
+    if name.startswith("easter"):
+        return _easter(y)
+    fixed = {"independence": (7, 4), "halloween": (10, 31), "valentine": (2, 14)}
+    m, d = fixed.get(name.split()[0].split("'")[0], (11, 11))  # veterans day
+    return date(y, m, d)
+
+
+def _h_holiday(m: re.Match[str], ctx: _Context) -> _R | None:
+    ref = ctx.ref
+    if ref is None or not _is_cap(m["h"]):
+        return None
+    name = " ".join(m["h"].lower().split())
+    rel = (m["rel"] or "").lower()
+    options = [_holiday(name, ref.year + k) for k in (-1, 0, 1)]
+    if rel == "last":
+        d = max(x for x in options if x < ref)
+    elif rel == "next":
+        d = min(x for x in options if x > ref)
+    elif rel == "this":
+        d = options[1]
+    else:
+        d = min(options, key=lambda x: abs((x - ref).days))
+        tense = ctx.tense(m.start(), m.end())
+        if tense == "past" and d > ref:
+            d = max(x for x in options if x <= ref)
+        elif tense == "future" and d < ref:
+            d = min(x for x in options if x >= ref)
+    return _r_day(d, ctx.ref_anchor)
+
+
 _HANDLERS = {
     "iso": _h_iso,
     "numeric": _h_numeric,
@@ -1434,6 +1509,7 @@ _HANDLERS = {
     "ref": _h_ref,
     "wyear": _h_wyear,
     "theday": _h_theday,
+    "holiday": _h_holiday,
 }
 _PRIORITY = {name: i for i, (name, _) in enumerate(_RULES)}
 
@@ -1457,17 +1533,18 @@ _TRIGGER = re.compile(
     r"|a(?:(?P<DIR_a>go)|(?P<T_a>fternoon)|(?P<DIR_a2>fter)"
     r"|(?P<MON_a>(?:pr(?:il)?|ug(?:ust)?)(?![a-z]))|(?P<S_a>utumn))"
     r"|b(?P<DIR_b>efore|ack)"
-    r"|c(?:(?P<CEN>entur)|(?P<REF_c>urrent|oming))"
+    r"|c(?:(?P<CEN>entur)|(?P<REF_c>urrent|oming)|(?P<HOL_c>hristmas))"
     r"|d(?:(?P<DY>ays?)|(?P<DEC>ecades?)|(?P<MON_d>ec(?:ember)?(?![a-z])))"
-    r"|e(?:(?P<DIR_e>arlier)|(?P<T_e>vening)|(?P<NUMW_e>ighteen|ighties))"
+    r"|e(?:(?P<DIR_e>arlier)|(?P<T_e>vening)|(?P<NUMW_e>ighteen|ighties)|(?P<HOL_e>aster|lection))"
     r"|f(?:(?P<MON_f>eb(?:ruary)?(?![a-z]))|(?P<WD_f>ri(?:day|\.))|(?P<S_f>all)"
     r"|(?P<REF_f>uture)|(?P<NUMW_f>orties|ifties))"
-    r"|h(?:(?P<DIR_h>ence)|(?P<QU_h>alf))"
+    r"|h(?:(?P<DIR_h>ence)|(?P<QU_h>alf)|(?P<HOL_h>alloween))|(?P<HOL_i>independence)"
     r"|j(?P<MON_j>(?:an(?:uary)?|une?|uly?)(?![a-z]))"
-    r"|l(?P<DIR_l>ater)"
+    r"|l(?:(?P<DIR_l>ater)|(?P<HOL_l>abou?r))"
     r"|m(?:(?P<MON_m>(?:ar(?:ch)?|ay)(?![a-z]))|(?P<WD_m>on(?:day|\.))|(?P<MO>onths?)"
-    r"|(?P<T_m>orning))"
-    r"|n(?:(?P<MON_n>ov(?:ember)?(?![a-z]))|(?P<T_n>ight)|(?P<NOW>ow)|(?P<NUMW_n>ineteen|ineties))"
+    r"|(?P<T_m>orning)|(?P<HOL_m>emorial))"
+    r"|n(?:(?P<MON_n>ov(?:ember)?(?![a-z]))|(?P<T_n>ight)|(?P<NOW>ow)|(?P<NUMW_n>ineteen|ineties)"
+    r"|(?P<HOL_n>ew(?=\s+year's)))"
     r"|o(?P<MON_o>ct(?:ober)?(?![a-z]))"
     r"|p(?:(?P<DIR_p>rior|reviously)|(?P<PER>eriod)|(?P<REF_p>resent|ast))"
     r"|q(?P<QU_q>uarters?)"
@@ -1475,7 +1552,8 @@ _TRIGGER = re.compile(
     r"|s(?:(?P<MON_s>ep(?:t(?:ember)?)?(?![a-z]))|(?P<WD_s>(?:atur|un)day|(?:at|un)\.)"
     r"|(?P<S_s>pring|ummer)|(?P<NUMW_s>ixties|eventies))"
     r"|t(?:(?P<WD_t>(?:ues|hurs)day|(?:ues?|hu(?:rs)?)\.)|(?P<T_t>o(?:day|morrow|night))"
-    r"|(?P<NUMW_t>wenty|wenties|hirties|housand))"
+    r"|(?P<NUMW_t>wenty|wenties|hirties|housand)|(?P<HOL_t>hanksgiving))"
+    r"|(?P<HOL_v>valentine|veterans)"
     r"|w(?:(?P<WD_w>ednesday|ed\.)|(?P<WK>eeks?|eekend)|(?P<S_w>inter))"
     r"|y(?:(?P<T_y>esterday)|(?P<Y>ears?))"
     r")"
@@ -1489,7 +1567,7 @@ _RULE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "misc": ("Y", "MO", "WK"), "quarter": ("QU",), "qadj": ("QU",),
     "thequarter": ("QU", "PER", "Y"), "year": ("Y4",), "decade": ("Y4", "DS", "NUMW"),
     "century": ("CEN",), "season": ("S",), "ref": ("NOW", "REF", "DY"), "wyear": ("NUMW",),
-    "theday": ("ORD",),
+    "theday": ("ORD",), "holiday": ("HOL",),
 }  # fmt: skip
 # characters before / after a trigger that an expression can reach ("Saturday, the 17th
 # of September, 2016"; "nearly two weeks ago"; "the first half of 2016")

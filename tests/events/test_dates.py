@@ -90,6 +90,27 @@ def test_month_after_by_or_through_is_the_nearest_one_whatever_the_tense():
     assert one("Sales changed little through August.", oct30).value == "1989-08"
 
 
+@pytest.mark.parametrize(
+    ("text", "published", "value"),
+    [
+        ("Elian was found Thanksgiving Day clinging to a tube.", date(2000, 1, 7), "1999-11-25"),
+        ("He was found last Thanksgiving off Florida.", date(2000, 2, 10), "1999-11-25"),
+        ("It will be a theme from here to Election Day.", date(1998, 10, 26), "1998-11-03"),
+        ("Shops open on Christmas Eve this year.", date(2016, 12, 1), "2016-12-24"),
+        ("Crowds gathered on New Year's Day.", date(2017, 1, 3), "2017-01-01"),
+        ("Services were held on Easter Sunday.", SAT, "2016-03-27"),
+        ("The parade is on Memorial Day.", date(2016, 5, 1), "2016-05-30"),
+    ],
+)
+def test_holidays_are_their_day(text, published, value):
+    found = [(e.value, e.precision) for e in extract_dates(text, published)]
+    assert (value, "day") in found
+
+
+def test_holiday_names_need_their_capital_and_whole_word():
+    assert values("Eastern Europe and an easter egg hunt, labor day laws.") == []
+
+
 def test_impossible_date_is_not_a_date():
     assert extract_dates("It was signed on 31 February 2016.", SAT) == []
 
