@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib.postgres.fields import DateRangeField
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -25,11 +26,13 @@ from django.contrib.postgres.search import (
 )
 from django.core.cache import cache
 from django.db import connection
+from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import (
     Count,
     DateField,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -349,6 +352,12 @@ def read_filters(data: Any, **fixed: Any) -> Filters:
 def filtered_events(filters: Filters) -> QuerySet[Event]:
     """Published events matching the filters, without order or pagination."""
     qs = Event.objects.published().overlapping(filters.start, filters.end)
+    if filters.start or filters.end:
+        # The same overlap, said so the GiST index of migration 0006 can answer it; the
+        # planner picks whichever of the two forms is cheaper for this range.
+        qs = qs.alias(span=EVENT_SPAN).filter(
+            span__overlap=DateRange(filters.start, filters.end, "[]")
+        )
     if filters.type:
         qs = qs.filter(type=filters.type)
     if filters.disputed:
@@ -372,6 +381,12 @@ def filtered_events(filters: Filters) -> QuerySet[Event]:
     if filters.q:
         qs = qs.filter(search=search_query(filters.q))
     return qs
+
+
+# An event's days as a range, written exactly as the index of migration 0006 is.
+EVENT_SPAN = Func(
+    F("earliest"), F("latest"), Value("[]"), function="daterange", output_field=DateRangeField()
+)
 
 
 def search_query(text: str) -> SearchQuery:
