@@ -321,7 +321,8 @@ def main() -> int:
         pages = [
             ("timeline, first page", "/"),
             ("timeline, deep page (90%)", f"/?after={deep_earliest}.{deep_latest}.{deep_pk}"),
-            ("timeline, filtered", "/?type=airstrike&start=2016-01-01&end=2016-12-31"),
+            ("timeline, type and year", "/?type=airstrike&start=2016-01-01&end=2016-12-31"),
+            ("timeline, a late month", "/?start=2021-06-01&end=2021-06-30"),
             ("timeline, by actor", f"/?actor={actor}"),
             ("search, one word, ranked", "/?q=convoy"),
             ("search, two words, ranked", "/?q=convoy+hospital"),
