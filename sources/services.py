@@ -46,8 +46,9 @@ MAX_ATTEMPTS = 5
 # Query parameters that track the reader, not the article: dropped from canonical URLs.
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpid")
 FALLBACK_TITLE_CHARS = 120
-# Deadlock and serialization failures (PostgreSQL error codes) are retried this often.
-RETRYABLE_PGCODES = {"40P01", "40001"}
+# Extraction failing on a deadlock, a serialization failure or a unique violation
+# (PostgreSQL error codes: concurrent sources racing) is retried this often.
+RETRYABLE_PGCODES = {"40P01", "40001", "23505"}
 DEADLOCK_RETRIES = 5
 DEADLOCK_PAUSE_SECONDS = 0.05
 # After a failed send to the broker, later sends are skipped this long (see enqueue).
@@ -372,9 +373,10 @@ def _extract(source_id: int, token: int) -> str:
     for attempt in range(1, DEADLOCK_RETRIES + 1):
         try:
             return _extract_once(source_id, token, extractor)
-        except OperationalError as exc:
-            # Two sources citing the same event can deadlock while merging into it;
-            # the transaction was rolled back whole, so running it again is safe.
+        except (OperationalError, IntegrityError) as exc:
+            # Two sources about the same event can deadlock while merging into it, or
+            # both create the same new row; the transaction was rolled back whole, and
+            # run again it finds the other's rows, so retrying is safe.
             if getattr(exc.__cause__, "pgcode", None) not in RETRYABLE_PGCODES:
                 raise
             if attempt == DEADLOCK_RETRIES:

@@ -195,3 +195,26 @@ def test_text_edited_since_submission_is_normalised_before_extraction():
     source.refresh_from_db()
     assert source.text == "Plain words.\n\nMore."
     assert source.content_hash == content_hash(source.text)
+
+
+RACES = {"calls": 0}
+
+
+def collide_once(source) -> None:
+    """Stand-in extractor that loses a race the first time, as concurrent sources do."""
+    RACES["calls"] += 1
+    if RACES["calls"] == 1:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DO $$ BEGIN RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01'; END $$"
+            )
+
+
+def test_extraction_losing_a_race_is_run_again(settings):
+    RACES["calls"] = 0
+    settings.SOURCES_EXTRACTOR = "tests.sources.test_processing.collide_once"
+    source = submit_source(text="Two sources about one event.").source
+    assert process_source(source.pk) == "done"
+    assert RACES["calls"] == 2
