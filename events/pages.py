@@ -28,6 +28,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import (
+    BooleanField,
     Count,
     DateField,
     Exists,
@@ -862,18 +863,20 @@ def _name_pattern(names: list[str]) -> re.Pattern[str] | None:
 
 def _named_in(model: type[Actor] | type[Place], text: str) -> list[Actor] | list[Place]:
     """Rows whose name or an alias occurs in the text, found by the database so that a
-    large gazetteer is never loaded whole."""
+    large gazetteer is never loaded whole. Acronyms must occur as written (see
+    _is_acronym); the regular expression in source_mentions then checks word boundaries."""
     table = model._meta.db_table
+    occurs = RawSQL(
+        f"strpos(lower(%s), lower({table}.name)) > 0 OR EXISTS ("
+        f"SELECT 1 FROM unnest({table}.aliases) a WHERE CASE "
+        "WHEN length(a) <= 3 OR a = upper(a) THEN strpos(%s, a) "
+        "ELSE strpos(lower(%s), lower(a)) END > 0)",
+        (text, text, text),
+        output_field=BooleanField(),
+    )
     return list(
         model.objects.filter(status="published")
-        .extra(  # fixed SQL; the text is a parameter
-            where=[
-                f"strpos(lower(%s), lower({table}.name)) > 0 OR EXISTS ("
-                f"SELECT 1 FROM unnest({table}.aliases) a "
-                "WHERE length(a) > 2 AND strpos(lower(%s), lower(a)) > 0)"
-            ],
-            params=[text, text],
-        )
+        .filter(occurs)
         .only("id", "name", "slug", "aliases")
     )
 
@@ -882,7 +885,12 @@ def _extracted_dates(source: Source) -> list[Mention]:
     """Dates the extraction library reads in the text, each linked to the timeline of
     its period. Computed on render: pure Python, linear in the text."""
     mentions = []
-    for found in extract_dates(source.text, source.published):
+    try:
+        found_dates = extract_dates(source.text, source.published)
+    except Exception:  # a reader's page must not fail because the date reader did
+        logger.exception("extract_dates failed on source %s", source.pk)
+        return []
+    for found in found_dates:
         if found.earliest is None:
             continue
         latest = found.latest or found.earliest

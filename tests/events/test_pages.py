@@ -341,6 +341,14 @@ def test_source_page_highlights_quotes_mentions_and_dates(client):
     assert "Sputnik" in page
 
 
+def test_acronyms_are_linked_only_as_written(client):
+    source = SourceFactory(text="Russia is to blame, the XQ said; xq officials agreed.")
+    ActorFactory(name="Xylo Quorum", slug="xq", aliases=["XQ", "IS"])
+    page = client.get(f"/sources/{source.pk}/").text
+    assert page.count('href="/actors/xq/"') == 1
+    assert 'title="Xylo Quorum">XQ</a>' in page
+
+
 def test_source_page_escapes_the_text(client):
     source = SourceFactory(
         text='<script>window.__pwned=1</script> <a href="javascript:alert(1)">x</a>',
