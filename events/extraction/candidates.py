@@ -52,6 +52,9 @@ PERSONAL_PRONOUNS = frozenset({"he", "she"})
 PRONOUN_REACH = 600
 # A line ending in one of these is a sentence; without, a headline or caption.
 HEADLINE_END_MARKS = ".!?…\"”’'):;"
+# Characters allowed between a date and the "said" it dates, and the cost of more.
+ATTRIBUTION_GAP = 3
+ATTRIBUTION_PENALTY = 1000
 # How many of the latest candidates a mention may be merged into.
 MERGE_WINDOW = 40
 # How far after its trigger a "by X" phrase may name the perpetrator.
@@ -750,7 +753,7 @@ def _assign_dates(
         # A date inside quoted words is the speaker's, not the day they spoke.
         in_quote = any(qs <= expr.start < qe for qs, qe in quoted)
         choices = [
-            (g, min(_distance(expr, h) for h in hits))
+            (g, min(_distance(expr, h) + _attribution_penalty(expr, h) for h in hits))
             for g, hits in groups.items()
             if not (in_quote and g == lx.STATEMENT)
         ]
@@ -760,6 +763,15 @@ def _assign_dates(
         if group not in best or distance < best[group][0]:
             best[group] = (distance, expr)
     return {g: expr for g, (_, expr) in best.items()}
+
+
+def _attribution_penalty(expr: TemporalExpression, hit: _Hit) -> int:
+    """A date well before "said" belongs to what was said ("bombed the town on Monday,
+    monitors said"); only one right before it ("a general on Tuesday said") or after it
+    is the day of speaking."""
+    if hit.type == lx.STATEMENT and expr.end <= hit.start - ATTRIBUTION_GAP:
+        return ATTRIBUTION_PENALTY
+    return 0
 
 
 def _distance(expr: TemporalExpression, hit: _Hit) -> int:
@@ -977,13 +989,26 @@ def _guess_kind(text: str, start: int, name: str) -> str:
 
 def _merge(mentions: list[Mention]) -> list[CandidateEvent]:
     groups: list[list[Mention]] = []
+    references: list[Mention] = []
     for mention in mentions:
+        if not mention.reports:
+            references.append(mention)
+            continue
         target = _merge_target(groups, mention)
         if target is not None:
             target.append(mention)
-        elif mention.reports:
+        else:
             groups.append([mention])
-    return [_candidate(g) for g in groups]
+    # A bare "the attack", or a headline, confirms a happening told anywhere in the
+    # article, before it as well as after it.
+    first_sentence = [g[0].sentence for g in groups]
+    for mention in references:
+        i = bisect.bisect_right(first_sentence, mention.sentence)
+        nearby = groups[i : i + MERGE_WINDOW][::-1] + groups[max(0, i - MERGE_WINDOW) : i]
+        target = _merge_target(nearby, mention)
+        if target is not None:
+            target.append(mention)
+    return [_candidate(sorted(g, key=lambda m: m.start)) for g in groups]
 
 
 def _merge_target(groups: list[list[Mention]], mention: Mention) -> list[Mention] | None:

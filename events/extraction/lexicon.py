@@ -397,7 +397,9 @@ AIRCRAFT = re.compile(
 FALSE_TRIGGERS = re.compile(
     r"\b(?:str(?:uck|ike) (?:a|an|the) (?:deal|agreement|bargain|balance|chord|note|tone)"
     r"|hit back|fighting positions?|strike (?:location|area|zone|package)s?"
-    r"|target(?:s|ed)? (?:area|list)s?|(?:the )?attack(?:s)? (?:helicopter|aircraft|plane)s?"
+    r"|target(?:s|ed)? (?:area|list)s?|(?:civilian|military|legitimate|intended|possible"
+    r"|potential|terrorist|high-value|soft|hard) targets?"
+    r"|(?:the )?attack(?:s)? (?:helicopter|aircraft|plane)s?"
     r"|ground attack aircraft|investigating officer|talks? about)\b",
     re.IGNORECASE,
 )

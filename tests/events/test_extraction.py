@@ -364,3 +364,53 @@ def test_cost_grows_linearly_with_length(unit: str) -> None:
     _timed(small)  # warm caches (geonames) before measuring
     ratio = _timed(large) / max(_timed(small), 1e-3)
     assert ratio < 25, f"10x the text took {ratio:.1f}x the time"
+
+
+# Reading habits of news text -----------------------------------------------------------------
+
+
+def test_a_headline_confirms_but_does_not_date_a_happening() -> None:
+    text = (
+        "date 2016-09-19 Air strikes hit aid trucks near Aleppo\n\n"
+        "Warplanes bombed aid trucks near Aleppo late on Monday, monitors said."
+    )
+    (entry,) = parse_text(text, None)
+    assert entry.type == "airstrike"
+    assert entry.date.value == "2016-09-19" and entry.date.source == "own"
+    assert entry.quote.startswith("Warplanes bombed")
+    assert len(entry.mentions) == 2  # the headline joins as a further quote
+
+
+def test_a_news_agency_is_never_an_actor_of_the_happening() -> None:
+    text = "BEIRUT (Reuters) - Russian jets bombed Aleppo on Monday, Reuters reported."
+    entries = parse_text(text, date(2016, 9, 19))
+    assert [e.type for e in entries] == ["airstrike"]
+    assert "Reuters" not in {a.name for a in entries[0].actors}
+
+
+def test_he_said_is_the_person_named_before() -> None:
+    text = "Ambassador Samantha Power spoke in New York. She said on Sunday that Russia lied."
+    (statement,) = _of_type(parse_text(text, date(2016, 9, 19)), "statement")
+    assert _roles(statement, "speaker") == {"Samantha Power"}
+    assert statement.date.value == "2016-09-18"
+
+
+def test_a_surname_alone_is_the_known_person() -> None:
+    text = "Vitaly Churkin arrived late. Churkin said on Saturday the strike was deliberate."
+    (statement,) = _of_type(parse_text(text, PUBLISHED), "statement")
+    assert _roles(statement, "speaker") == {"Vitaly Churkin"}
+
+
+def test_dates_in_quoted_words_are_not_the_day_of_speaking() -> None:
+    text = '"This was the calmest day since I got married a week ago," said Shadi Saber.'
+    (statement,) = _of_type(parse_text(text, date(2016, 9, 13)), "statement")
+    assert statement.date.value == "2016-09-13"
+    assert statement.date.source == "publication"
+
+
+def test_plans_and_descriptions_are_not_happenings() -> None:
+    text = (
+        "Staff were sent to Geneva to plan coordinated strikes. "
+        "Washington accused Moscow of abetting his strikes on civilian targets."
+    )
+    assert not [e for e in parse_text(text, date(2016, 10, 3)) if e.type != "statement"]
