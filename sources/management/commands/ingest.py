@@ -111,7 +111,7 @@ class Command(BaseCommand):
         parts = [f"{outcomes[name]} {name}" for name in order if outcomes[name] or name != "queued"]
         parts += [f"{n} {name}" for name, n in outcomes.items() if name not in order]
         self.stdout.write(f"{len(submissions)} sources: " + ", ".join(parts))
-        if outcomes["failed"] and not (
-            outcomes["done"] or outcomes["queued"] or outcomes["duplicate"]
-        ):
+        # Input that could not be stored at all is the caller's error; a stored source
+        # that failed processing is a result, reported above with its reason.
+        if submissions and all(submission.error for submission in submissions):
             raise CommandError("nothing could be added")
