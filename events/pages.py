@@ -915,10 +915,12 @@ def source_mentions(source: Source) -> list[Mention]:
         ("place", _named_in(Place, text), "/places/"),
     ):
         by_name = {}
+        names = []
         for row in rows:
             for name in [row.name, *row.aliases]:
                 by_name.setdefault(name.lower(), row)
-        pattern = _name_pattern(list(by_name))
+                names.append(name)
+        pattern = _name_pattern(names)
         if pattern is None:
             continue
         for m in pattern.finditer(text):
