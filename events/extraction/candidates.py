@@ -102,6 +102,7 @@ _NAME = re.compile(
     r"\b[A-Z][\w’'-]*[a-z][\w’'-]*(?:[ \t]+(?:(?:al|el|bin|ibn|de|du|van|von|la|le)[ \t-]+)?"
     r"[A-Z][\w’'-]*[a-z][\w’'-]*)*"
 )
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
 _ORG_WORDS = re.compile(
     r"\b(?:Ministry|Council|Department|Command|Agency|Committee|Organi[sz]ation|Observatory"
     r"|Front|Army|Forces|Group|Brigade|Party|Union|Office|Center|Centre|Court|House|Agency"
@@ -316,6 +317,7 @@ class _Hit:
 
 
 _TRIGGERS = lx.compiled()
+_TRIGGERS_LOWER = lx.compiled(ignore_case=False)
 _STATES = lx.compiled_states()
 _TRIGGER_BY_GROUP = {f"t{i}": t for i, t in enumerate(lx.TRIGGERS)}
 
@@ -379,10 +381,18 @@ class _Article:
         starts = [s for s, _ in known]
         full_names: dict[str, str] = {}
         out: list[_Name] = []
+        sentence_starts = {sentence.start for sentence in self.sentences}
+        lowercase_words: set[str] | None = None
         for m in _NAME.finditer(self.text):
             for s, e, words in _name_runs(self.text, m.start(), m.end(), known, starts):
                 if len(words) == 1 and words[0].lower() in SOLO_NON_NAMES:
                     continue
+                if len(words) == 1 and s in sentence_starts:
+                    # "Warplanes bombed ...": a capital only because the sentence starts.
+                    if lowercase_words is None:
+                        lowercase_words = set(_LOWER_WORD.findall(self.text))
+                    if words[0].lower() in lowercase_words or words[0].endswith("s"):
+                        continue
                 # "Power said" after "Samantha Power": the known person by surname.
                 person = next(
                     (
@@ -422,10 +432,14 @@ class _Article:
         dates = self._dates()
         date_starts = [d.start for d in dates]
         # One pass of the trigger vocabulary over the whole text; clauses take slices.
-        self.triggers = [
-            (m.start(), m.end(), _TRIGGER_BY_GROUP[m.lastgroup or ""])
-            for m in _TRIGGERS.finditer(self.text)
-        ]
+        lowered = self.text.lower()
+        # Lower-casing keeps offsets unless a rare letter lower-cases to two (İ).
+        scan = (
+            _TRIGGERS_LOWER.finditer(lowered)
+            if len(lowered) == len(self.text)
+            else _TRIGGERS.finditer(self.text)
+        )
+        self.triggers = [(m.start(), m.end(), _TRIGGER_BY_GROUP[m.lastgroup or ""]) for m in scan]
         self.trigger_starts = [t[0] for t in self.triggers]
         mentions: list[Mention] = []
         narrative: dict[str, DateClaim] = {}

@@ -441,10 +441,13 @@ TITLE_WORDS = frozenset(
 )
 
 
-def compiled() -> re.Pattern:
-    """All triggers as one alternation with a named group per trigger (one pass)."""
+def compiled(*, ignore_case: bool = True) -> re.Pattern:
+    """All triggers as one alternation with a named group per trigger (one pass). The
+    patterns are lower case, so on lower-cased text ignore_case=False matches the same,
+    about twice as fast."""
     parts = [f"(?P<t{i}>{t.pattern})" for i, t in enumerate(TRIGGERS)]
-    return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.compile(r"\b(?:" + "|".join(parts) + r")\b", flags)
 
 
 def compiled_states() -> list[tuple[str, re.Pattern]]:
