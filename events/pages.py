@@ -273,6 +273,7 @@ class Filters:
     before: str = ""
     errors: list[str] = field(default_factory=list)
     params: dict[str, str] = field(default_factory=dict)
+    form: TimelineFilterForm | None = None
 
     @property
     def ranked(self) -> bool:
@@ -303,7 +304,7 @@ def read_filters(data: Any, **fixed: Any) -> Filters:
     `fixed` pins filters for pages that are one actor's or one place's timeline."""
     form = TimelineFilterForm(data)
     form.is_valid()
-    filters = Filters()
+    filters = Filters(form=form)
     errors = form.errors
     for name, field_errors in errors.items():
         label = form.fields[name].label if name in form.fields else None

@@ -20,7 +20,7 @@ LIST_PAGE_SIZE = 100
 def _filter_context(request: HttpRequest, filters: pages.Filters) -> dict:
     return {
         "filters": filters,
-        "form": pages.TimelineFilterForm(request.GET or None),
+        "form": filters.form,
         "types": EventType.choices,
         # (slug, name) pairs, not model instances: hundreds of them on every page.
         "actor_choices": Actor.objects.filter(status=Status.PUBLISHED).values_list("slug", "name")[
