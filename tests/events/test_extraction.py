@@ -345,9 +345,10 @@ def test_bad_input_never_crashes(text: str) -> None:
 
 
 def _timed(text: str) -> float:
-    started = time.perf_counter()
+    # CPU time of this process: other processes on a busy machine do not count.
+    started = time.process_time()
     parse_text(text, PUBLISHED)
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 @pytest.mark.parametrize(
@@ -362,7 +363,7 @@ def test_cost_grows_linearly_with_length(unit: str) -> None:
     small = unit * (100_000 // len(unit))
     large = unit * (1_000_000 // len(unit))
     _timed(small)  # warm caches (geonames) before measuring
-    ratio = _timed(large) / max(_timed(small), 1e-3)
+    ratio = _timed(large) / max(min(_timed(small), _timed(small)), 1e-3)
     assert ratio < 25, f"10x the text took {ratio:.1f}x the time"
 
 
