@@ -693,12 +693,20 @@ class _Context:
         if m:
             right = right[: m.start()]
         best: tuple[int, str] | None = None
-        for part, offset_from_end in ((left, True), (right, False)):
-            for rx, label in ((_FUTURE_RE, "future"), (_PAST_RE, "past")):
-                for m in rx.finditer(part):
-                    dist = len(part) - m.end() if offset_from_end else m.start() + 5
-                    if best is None or dist < best[0]:
-                        best = (dist, label)
+        # the nearest marker: the last one on the left, the first one on the right
+        # (a marker on the right counts as 5 characters further away)
+        for rx, label in ((_FUTURE_RE, "future"), (_PAST_RE, "past")):
+            found = list(rx.finditer(left))
+            if found:
+                dist = len(left) - found[-1].end()
+                if best is None or dist < best[0]:
+                    best = (dist, label)
+        for rx, label in ((_FUTURE_RE, "future"), (_PAST_RE, "past")):
+            first = rx.search(right)
+            if first is not None:
+                dist = first.start() + 5
+                if best is None or dist < best[0]:
+                    best = (dist, label)
         return best[1] if best else None
 
 
