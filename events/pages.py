@@ -806,9 +806,12 @@ def related_events(event: Event) -> list[Event]:
     if event.place_id:
         shares |= Q(place_id=event.place_id)
     window = timedelta(days=RELATED_WINDOW_DAYS)
+    start, end = event.earliest - window, event.latest + window
     qs = (
         Event.objects.published()
-        .overlapping(event.earliest - window, event.latest + window)
+        .overlapping(start, end)
+        .alias(span=EVENT_SPAN)
+        .filter(span__overlap=DateRange(start, end, "[]"))  # the span index, see above
         .exclude(pk=event.pk)
         .filter(shares)
         .only("slug", "title", "type", "edtf", "earliest", "latest", "precision")
