@@ -139,12 +139,13 @@ _B = r"(?<![\w'])"  # left word boundary (no letter, digit, apostrophe)
 _E = r"(?![\w])"  # right word boundary
 
 
-def _c(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE | re.VERBOSE)
+def _c(pattern: str) -> str:
+    """A rule's pattern, matched with IGNORECASE | VERBOSE (compiled on first use)."""
+    return pattern
 
 
 # Every rule: (name, compiled regex). The handler of the same name resolves a match.
-_RULES: list[tuple[str, re.Pattern[str]]] = [
+_RULES: list[tuple[str, str]] = [
     # 2016-09-17
     (
         "iso",
@@ -1582,10 +1583,21 @@ _RULE_TRIGGERS: dict[str, tuple[str, ...]] = {
 _BEFORE, _AFTER = 55, 45
 _WORD_END = re.compile(r"\W|$")
 # the same rules, compiled for the case-folded text
-_FOLDED_RULES = [
-    (name, re.compile(rx.pattern, re.VERBOSE), rx, _PRIORITY[name], _RULE_TRIGGERS[name])
-    for name, rx in _RULES
-]
+_FOLDED_RULES = [(name, _PRIORITY[name], _RULE_TRIGGERS[name]) for name, _ in _RULES]
+_PATTERNS = dict(_RULES)
+# Compiling the rules is most of the import time; a process that reads one short text
+# (the management command) needs only some of them, so each is compiled on first use.
+_COMPILED: dict[tuple[str, bool], re.Pattern[str]] = {}
+
+
+def _rule_rx(name: str, folded: bool) -> re.Pattern[str]:
+    rx = _COMPILED.get((name, folded))
+    if rx is None:
+        flags = re.VERBOSE if folded else re.IGNORECASE | re.VERBOSE
+        rx = _COMPILED[name, folded] = re.compile(_PATTERNS[name], flags)
+    return rx
+
+
 # characters that IGNORECASE matches to an ASCII letter of the patterns: folding them
 # keeps one character per character, so offsets stay the same
 _FOLD = {**{c: c + 32 for c in range(65, 91)}, 0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
@@ -1683,27 +1695,30 @@ def extract_dates(
     ctx = _Context(text, published, day_first)
     low = _fold(text)
     found = _triggers(low)
-    cands: list[tuple[int, int, int, str, re.Pattern[str], int]] = []
+    cands: list[tuple[int, int, int, str, int]] = []
     window_cache: dict[tuple[str, ...], list[tuple[int, int]]] = {}
-    for name, frx, rx, pr, classes in _FOLDED_RULES:
+    for name, pr, classes in _FOLDED_RULES:
         spans = window_cache.get(classes)
         if spans is None:
             spans = window_cache[classes] = _rule_windows(low, found, classes)
+        if not spans:
+            continue
+        finditer = _rule_rx(name, True).finditer
         seen_end = -1
         for lo, hi in spans:
-            for m in frx.finditer(low, max(lo, seen_end), hi):
+            for m in finditer(low, max(lo, seen_end), hi):
                 s, e = m.span()
                 if e > s:
-                    cands.append((s, s - e, pr, name, rx, hi))
+                    cands.append((s, s - e, pr, name, hi))
                     seen_end = e
     cands.sort(key=lambda c: (c[0], c[1], c[2]))
     out: list[TemporalExpression] = []
     last_end = 0
     # candidates are leftmost-longest; a rejected candidate lets a shorter one through
-    for start, _neg, _pr, name, rx, hi in cands:
+    for start, _neg, _pr, name, hi in cands:
         if start < last_end:
             continue
-        m = rx.match(text, start, hi)  # the same match, on the original spelling
+        m = _rule_rx(name, False).match(text, start, hi)  # the same, on the original spelling
         if m is None:  # cannot happen: folding keeps what IGNORECASE matches
             continue
         try:
