@@ -128,7 +128,7 @@ def submit_source(
     source = Source(
         kind=kind,
         url=document.url,
-        title=document.title,
+        title=document.title[:500],
         author=document.author[:300],
         publisher=document.publisher[:200],
         published=document.published,
