@@ -18,12 +18,6 @@ def trivial(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True})
 
 
-urlpatterns = [
-    path("bench/trivial", trivial),
-    path("", include("config.urls")),
-]
-
-
 def _application():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     from django.conf import settings
@@ -34,4 +28,10 @@ def _application():
     return get_wsgi_application()
 
 
+# Django must be set up before config.urls is imported below.
 application = _application()
+
+urlpatterns = [
+    path("bench/trivial", trivial),
+    path("", include("config.urls")),
+]
