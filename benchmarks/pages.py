@@ -242,13 +242,13 @@ def fill(rng: random.Random) -> dict:
              "fatalities_high", "stance", "made_by", "confidence", "created"],
             citations,
         )  # fmt: skip
-        # The search vector as events.services keeps it: title, summary, quotes.
+        # The search vector as the services keep it (events.editorial.refresh_search_vector):
+        # title and summary, then the quotes.
         cur.execute(
             """
             UPDATE events_event e SET search =
-                setweight(to_tsvector('english', e.title), 'A')
-                || setweight(to_tsvector('english', e.summary), 'B')
-                || setweight(to_tsvector('english', coalesce(q.quotes, '')), 'C')
+                to_tsvector('english', e.title || ' ' || e.summary)
+                || to_tsvector('english', coalesce(q.quotes, ''))
             FROM (SELECT event_id, string_agg(quote, ' ') AS quotes
                   FROM events_citation GROUP BY event_id) q
             WHERE q.event_id = e.id

@@ -116,15 +116,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def index_for_search(*events: Event) -> None:
-    """Fill events' search vectors as events.services does: title, summary and the quotes
-    of their citations. For tests that build rows with factories."""
-    from django.contrib.postgres.search import SearchVector
-    from django.db.models import TextField, Value
+    """Fill events' search vectors as the services do (title, summary and the quotes of
+    their citations), for tests that build rows with factories."""
+    from events.editorial import refresh_search_vector
 
     for event in events:
-        quotes = " ".join(Citation.objects.filter(event=event).values_list("quote", flat=True))
-        Event.objects.filter(pk=event.pk).update(
-            search=SearchVector("title", weight="A", config="english")
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector(Value(quotes, output_field=TextField()), weight="C", config="english")
-        )
+        refresh_search_vector(event)
