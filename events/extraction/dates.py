@@ -309,7 +309,7 @@ _RULES: list[tuple[str, str]] = [
     (
         "year",
         _c(
-            r"(?<![\w$£€#./:'-])(?:(?P<mod>early|mid|late|the\s+(?:end|beginning|start|middle|first\s+half"
+            r"(?<![\w$£€#./:'-])(?:(?P<mod>early|mid|late|pre|post|the\s+(?:end|beginning|start|middle|first\s+half"
             r"|second\s+half|spring|summer|fall|autumn|winter)\s+of|(?:spring|summer|fall|autumn"
             r"|winter)(?:\s+of)?|fiscal|calendar|the\s+year|(?:the\s+)?(?:fiscal|calendar)\s+year)"
             r"[\s-]+)?(?P<y>" + _YEAR + r")(?P<y2>[-–/](?:" + _YEAR + r"|\d\d))?(?![\w%-]|[.,:/]\d)"
@@ -389,7 +389,7 @@ _RULES: list[tuple[str, str]] = [
             _B + r"(?:(?P<rel>last|next|this)\s+)?(?P<h>christmas(?:\s+(?:day|eve))?"
             r"|new\s+year's\s+(?:day|eve)|thanksgiving(?:\s+day)?|independence\s+day"
             r"|election\s+day|halloween|valentine's\s+day|memorial\s+day|labou?r\s+day"
-            r"|veterans'?\s+day|easter(?:\s+sunday)?(?!\s+week))" + _E
+            r"|veterans'?\s+day|easter(?:\s+(?:sunday|week))?)" + _E
         ),
     ),
     # from Monday to Wednesday
@@ -442,6 +442,11 @@ _PAST_RE = re.compile(
 # "by February", "through January": a deadline or the end of a span; the clause's tense
 # says little about its year ("extended the loans through January"), so the nearest one
 _DEADLINE_BEFORE = re.compile(r"\b(?:by|until|till|through)\s+$", re.IGNORECASE)
+# "compared with $3 million last year" in a paragraph about a quarter: that quarter a
+# year before (TimeBank's reading of financial comparisons, like "a year ago")
+_COMPARISON_BEFORE = re.compile(
+    r"\b(?:compared\s+with|compared\s+to|from|than|versus|vs\.?)\s[^.;,]*$", re.IGNORECASE
+)
 _SENT_END = re.compile(r"[.!?\n;][\s\"')\]]*(?=\s|$)|\n")
 
 
@@ -1086,6 +1091,14 @@ def _h_deictic(m: re.Match[str], ctx: _Context) -> _R | None:
         if unit in ("decade",) and rel in ("the last", "the past"):
             return _r_decade((ref.year - 10) // 10, anchor)
         return None  # "the past year": a duration, not a date
+    if rel == "last" and unit == "year" and not m["mod"]:
+        topic = ctx.topic_quarter(m.start())
+        if topic is not None and _COMPARISON_BEFORE.search(
+            ctx.text, max(0, m.start() - 60), m.start()
+        ):
+            res = _r_quarter(topic.year - 1, topic.sub, anchor)
+            res.derived = True
+            return res
     if rel in ("last", "the previous"):
         shift = -1
     elif rel in ("next", "the coming"):
@@ -1476,7 +1489,9 @@ def _h_holiday(m: re.Match[str], ctx: _Context) -> _R | None:
         return None
     name = " ".join(m["h"].lower().split())
     rel = (m["rel"] or "").lower()
-    options = [_holiday(name, ref.year + k) for k in (-1, 0, 1)]
+    # "Easter week": the (ISO) week that ends on Easter Sunday, from its Monday
+    week = name.endswith(" week")
+    options = [_holiday(name, ref.year + k) - timedelta(days=6 * week) for k in (-1, 0, 1)]
     if rel == "last":
         d = max(x for x in options if x < ref)
     elif rel == "next":
@@ -1490,7 +1505,7 @@ def _h_holiday(m: re.Match[str], ctx: _Context) -> _R | None:
             d = max(x for x in options if x <= ref)
         elif tense == "future" and d < ref:
             d = min(x for x in options if x >= ref)
-    return _r_day(d, ctx.ref_anchor)
+    return _r_week(d, ctx.ref_anchor) if week else _r_day(d, ctx.ref_anchor)
 
 
 _HANDLERS = {

@@ -111,6 +111,31 @@ def test_holiday_names_need_their_capital_and_whole_word():
     assert values("Eastern Europe and an easter egg hunt, labor day laws.") == []
 
 
+def test_last_year_in_a_quarterly_comparison_is_that_quarter_a_year_before():
+    text = (
+        "Third-quarter profit rose to $24 million, compared with a loss of $3 million "
+        "last year. The company was founded last year."
+    )
+    found = values(text, date(1989, 11, 2))
+    assert found == [
+        ("Third-quarter", "1989-Q3"),
+        ("last year", "1988-Q3"),
+        ("last year", "1988"),
+    ]
+
+
+def test_pre_and_post_year():
+    assert values("the post-1959 politics and pre-1990 borders") == [
+        ("post-1959", "1959"),
+        ("pre-1990", "1990"),
+    ]
+
+
+def test_easter_week_is_the_week_ending_on_easter_sunday():
+    e = one("Protesters prayed as Easter week began.", date(2000, 4, 17))
+    assert (e.value, e.precision) == ("2000-W16", "week")
+
+
 def test_impossible_date_is_not_a_date():
     assert extract_dates("It was signed on 31 February 2016.", SAT) == []
 
