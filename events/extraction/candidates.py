@@ -38,6 +38,7 @@ DATE_RANK = {name: i for i, name in enumerate(DATE_CONFIDENCE)}
 MAX_CONFIDENCE = 0.95
 # Each further sentence telling the same happening adds this much confidence.
 CORROBORATION_BONUS = 0.05
+LEAD_PRECISIONS = frozenset({"day", "approximate"})
 # The article's first date is the lead's date only if it is this close to publication.
 LEAD_MAX_AGE = timedelta(days=7)
 # Year-or-coarser dates ending this long before publication are background ("in 2014").
@@ -443,7 +444,17 @@ class _Article:
         self.trigger_starts = [t[0] for t in self.triggers]
         mentions: list[Mention] = []
         narrative: dict[str, DateClaim] = {}
-        lead: DateClaim | None = None
+        # The lead's date: the article's first day-precise date, known before reading on, so
+        # a clause of the first sentence may already inherit it.
+        quoted = [m.span() for m in _QUOTED.finditer(self.text)]
+        lead = next(
+            (
+                DateClaim.of(d, "lead")
+                for d in _outside(dates, quoted)  # a speaker's "a week ago" is not the lead's
+                if d.precision in LEAD_PRECISIONS and not self._is_background(d)
+            ),
+            None,
+        )
         for sentence in self.sentences:
             in_sentence = _slice(dates, date_starts, sentence.start, sentence.end)
             truce_nouns = self._truce_nouns(sentence)
@@ -459,8 +470,6 @@ class _Article:
                 for mention in self._mentions(sentence, scan, free, narrative, lead):
                     if mention.date.source == "own":
                         narrative[mention.family] = mention.date.inherited("narrative")
-                        if lead is None:
-                            lead = mention.date.inherited("lead")
                     mentions.append(mention)
         return _merge(mentions)
 
@@ -728,7 +737,14 @@ def _slice(items: list, starts: list[int], start: int, end: int) -> list:
 def _outside(
     dates: list[TemporalExpression], spans: list[tuple[int, int]]
 ) -> list[TemporalExpression]:
-    return [d for d in dates if not any(s <= d.start < e for s, e in spans)]
+    """The dates not inside any of the (sorted, disjoint) spans; linear in both."""
+    starts = [s for s, _ in spans]
+    out = []
+    for d in dates:
+        i = bisect.bisect_right(starts, d.start) - 1
+        if i < 0 or d.start >= spans[i][1]:
+            out.append(d)
+    return out
 
 
 def _words_before(text: str, start: int, end: int) -> list[str]:

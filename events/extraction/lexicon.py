@@ -330,7 +330,7 @@ CEASEFIRE_STATES: tuple[tuple[str, str], ...] = (
     (
         CEASEFIRE_ENDED,
         r"ended|ends|end of|collapsed|collapse|expired|broke down|breakdown|is over|was over"
-        r"|declared (?:\w+ )?over|terminated|came to an end",
+        r"|declared (?:[\w-]+ ){0,3}over|terminated|came to an end",
     ),
     (
         CEASEFIRE_IN_FORCE,
