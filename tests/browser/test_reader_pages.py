@@ -119,3 +119,19 @@ def test_from_event_to_the_quoted_passage_and_an_actor(page, demo_site, screensh
     assert page.locator("h1").inner_text() == "US-led coalition"
     assert page.get_by_text("Also called:").count() == 1
     assert any(AIRSTRIKE.match(t) for t in page.locator(".event-title").all_inner_texts())
+
+
+def test_everything_works_without_javascript(browser, live_server, demo_site):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        page.get_by_label("Type").select_option("airstrike")
+        page.get_by_role("button", name="Show events").click()
+        page.wait_for_url(re.compile(r"type=airstrike"))
+        page.get_by_role("link", name=AIRSTRIKE).click()
+        page.get_by_role("link", name="Read this passage in the source").first.click()
+        page.wait_for_url(re.compile(r"/sources/\d+/#c\d+$"))
+        assert page.locator("mark.cite").count() >= 1
+    finally:
+        context.close()
