@@ -27,7 +27,12 @@ from events.extraction.candidates import (
     parse_text,
     unknown_names,
 )
-from events.extraction.gazetteer import Gazetteer, GazetteerEntry, default_gazetteer
+from events.extraction.gazetteer import (
+    PLACE_SPECIFICITY,
+    Gazetteer,
+    GazetteerEntry,
+    default_gazetteer,
+)
 from events.models import Actor, Citation, Event, EventActor, Place, Status
 from sources.models import Source
 
@@ -35,6 +40,7 @@ from sources.models import Source
 # strike reported on Sunday), so day-precise dates this close still meet.
 DATE_SLACK = timedelta(days=1)
 SLUG_MAX = 190
+DEFAULT_SPECIFICITY = 3
 CLAIMED_DATE_SOURCES = frozenset({"own", "clause", "sentence"})
 SUMMARY_MAX = 1000
 # Roles that identify who took part; "subject" is too loose to tie two reports together.
@@ -239,8 +245,10 @@ class _Writer:
 
     def _absorb(self, event: Event, candidate: CandidateEvent, place: Place | None) -> None:
         changed = []
-        if event.place_id is None and place is not None:
-            event.place = place
+        if place is not None and (
+            event.place is None or _specificity(place) > _specificity(event.place)
+        ):
+            event.place = place  # the airport rather than the country
             changed.append("place")
         # A generic report ("killed") joined by a specific one ("airstrike") is the latter.
         if event.type in lexicon.GENERIC_TYPES and candidate.type not in lexicon.GENERIC_TYPES:
@@ -328,6 +336,10 @@ def _same_area(a: Place, b: Place | None) -> bool:
         return True
     short, long = sorted((a.name.lower(), b.name.lower()), key=len)
     return long.startswith(short) or (a.kind == "country" or b.kind == "country")
+
+
+def _specificity(place: Place) -> int:
+    return PLACE_SPECIFICITY.get(place.kind, DEFAULT_SPECIFICITY)
 
 
 def _compatible_types(kind: str) -> list[str]:

@@ -103,6 +103,10 @@ _NAME = re.compile(
     r"\b[A-Z][\w’'-]*[a-z][\w’'-]*(?:[ \t]+(?:(?:al|el|bin|ibn|de|du|van|von|la|le)[ \t-]+)?"
     r"[A-Z][\w’'-]*[a-z][\w’'-]*)*"
 )
+# What follows a dateline's place: an optional date, an optional agency, then a dash or colon.
+_DATELINE_END = re.compile(
+    r"[ \t]*(?:,[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*[—–:-]"
+)
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
 _ORG_WORDS = re.compile(
     r"\b(?:Ministry|Council|Department|Command|Agency|Committee|Organi[sz]ation|Observatory"
@@ -517,15 +521,9 @@ class _Article:
                 continue
             before = _words_before(text, max(start, s - LOOKBEHIND_CHARS), s)
             pos = trigger.pos
-            if (
-                pos == lx.VERB
-                and before
-                and (
-                    before[-1] in lx.DETERMINERS
-                    or (before[-1].endswith("ed") and text[e - 1 : e] == "s")
-                )
-            ):
-                pos = lx.NOUN  # "the strike", "his strikes", "coordinated strikes"
+            if pos == lx.VERB and before and _reads_as_noun(before[-1], text[e - 1 : e] == "s"):
+                # "the strike", "his strikes", "coordinated strikes", "stepping up attacks"
+                pos = lx.NOUN
             if _is_hypothetical(before, pos):
                 continue
             passive = bool(before) and before[-1] in lx.PASSIVE_AUXILIARIES
@@ -594,7 +592,10 @@ class _Article:
                 person = self._pronoun_speaker(start, main.start)
                 if person is not None:
                     actors = [*actors, person]
-            place = _best_place(names) or _best_place(sentence_names)
+            places = [n for n in names if not self._is_dateline(n)]
+            place = _best_place(places) or _best_place(
+                [n for n in sentence_names if not self._is_dateline(n)]
+            )
             fatalities = None
             if lx.FAMILY.get(kind) == "violence":
                 fatalities = find_fatalities(text, start, end)
@@ -642,6 +643,14 @@ class _Article:
                 )
             )
         return out
+
+    def _is_dateline(self, name: _Name) -> bool:
+        """'BEIRUT, Sept 19 (Reuters) -', 'Damascus:': where the reporter filed from, not
+        where it happened."""
+        line_start = self.text.rfind("\n", 0, name.start) + 1
+        if self.text[line_start : name.start].strip():
+            return False
+        return bool(_DATELINE_END.match(self.text, name.end, name.end + 60))
 
     def _pronoun_speaker(self, clause_start: int, verb_start: int) -> ActorRole | None:
         """'he said' / 'she told': the last person named before, if close enough."""
@@ -749,6 +758,12 @@ def _outside(
 
 def _words_before(text: str, start: int, end: int) -> list[str]:
     return [w.lower() for w in _WORD.findall(text, start, end)][-3:]
+
+
+def _reads_as_noun(previous: str, plural: bool) -> bool:
+    return previous in lx.DETERMINERS or (
+        plural and (previous in lx.PREPOSITIONS or previous.endswith(("ed", "ing")))
+    )
 
 
 def _is_hypothetical(before: list[str], pos: str) -> bool:

@@ -380,6 +380,11 @@ _DETERMINER_WORDS = """
     new fresh first second last latest
 """
 DETERMINERS = frozenset(_DETERMINER_WORDS.split())
+# A plural after one of these is a noun: "stepping up attacks", "a wave of strikes".
+_PREPOSITION_WORDS = """
+    up of for on in with against by from into over about after before during amid
+"""
+PREPOSITIONS = frozenset(_PREPOSITION_WORDS.split())
 # After "to", these make what follows an intention: "to plan strikes", "to launch attacks".
 _PLAN_WORDS = """
     plan prepare launch carry conduct coordinate stage mount resume halt stop prevent avoid
