@@ -6,11 +6,14 @@ EDTF strings and day bounds.
 
 How it works:
 
-1. A fixed set of precompiled regular expressions (one per kind of expression:
-   explicit dates, numeric dates, weekdays, relative words, "N units ago",
-   quarters, seasons, decades, present/past/future references ...) is run over
+1. A fixed set of regular expressions (one per kind of expression: explicit
+   dates, numeric dates, weekdays, relative words, "N units ago", quarters,
+   seasons, decades, holidays, present/past/future references ...) is run over
    the text. Every regex is anchored on word boundaries and has bounded
-   repetition, so the scan is linear in the length of the text.
+   repetition, so the scan is linear in the length of the text. For speed, one
+   scan of the case-folded text finds trigger words (month and weekday names,
+   year-like numbers, unit words ...) and each rule runs only on windows around
+   the triggers it needs (see ``_TRIGGER``).
 2. Candidates are filtered by cheap guards (capitalised month and weekday
    names, "Resolution 2254", "$2016", "2016 troops" ...) and overlaps are
    resolved leftmost-longest.
@@ -387,9 +390,9 @@ _RULES: list[tuple[str, str]] = [
         "holiday",
         _c(
             _B + r"(?:(?P<rel>last|next|this)\s+)?(?P<h>christmas(?:\s+(?:day|eve))?"
-            r"|new\s+year's\s+(?:day|eve)|thanksgiving(?:\s+day)?|independence\s+day"
-            r"|election\s+day|halloween|valentine's\s+day|memorial\s+day|labou?r\s+day"
-            r"|veterans'?\s+day|easter(?:\s+(?:sunday|week))?)" + _E
+            r"|new\s+year['’]s\s+(?:day|eve)|thanksgiving(?:\s+day)?|independence\s+day"
+            r"|election\s+day|halloween|valentine['’]s\s+day|memorial\s+day|labou?r\s+day"
+            r"|veterans['’]?\s+day|easter(?:\s+(?:sunday|week))?)" + _E
         ),
     ),
     # from Monday to Wednesday
@@ -1479,7 +1482,7 @@ def _holiday(name: str, y: int) -> date:
     if name.startswith("easter"):
         return _easter(y)
     fixed = {"independence": (7, 4), "halloween": (10, 31), "valentine": (2, 14)}
-    m, d = fixed.get(name.split()[0].split("'")[0], (11, 11))  # veterans day
+    m, d = fixed.get(name.split()[0].rstrip("s'’"), (11, 11))  # veterans day
     return date(y, m, d)
 
 
@@ -1568,7 +1571,7 @@ _TRIGGER = re.compile(
     r"|m(?:(?P<MON_m>(?:ar(?:ch)?|ay)(?![a-z]))|(?P<WD_m>on(?:day|\.))|(?P<MO>onths?)"
     r"|(?P<T_m>orning)|(?P<HOL_m>emorial))"
     r"|n(?:(?P<MON_n>ov(?:ember)?(?![a-z]))|(?P<T_n>ight)|(?P<NOW>ow)|(?P<NUMW_n>ineteen|ineties)"
-    r"|(?P<HOL_n>ew(?=\s+year's)))"
+    r"|(?P<HOL_n>ew(?=\s+year['’]s)))"
     r"|o(?P<MON_o>ct(?:ober)?(?![a-z]))"
     r"|p(?:(?P<DIR_p>rior|reviously)|(?P<PER>eriod)|(?P<REF_p>resent|ast))"
     r"|q(?P<QU_q>uarters?)"

@@ -98,6 +98,7 @@ def test_month_after_by_or_through_is_the_nearest_one_whatever_the_tense():
         ("It will be a theme from here to Election Day.", date(1998, 10, 26), "1998-11-03"),
         ("Shops open on Christmas Eve this year.", date(2016, 12, 1), "2016-12-24"),
         ("Crowds gathered on New Year's Day.", date(2017, 1, 3), "2017-01-01"),
+        ("Crowds gathered on New Year\u2019s Eve.", date(2017, 1, 3), "2016-12-31"),
         ("Services were held on Easter Sunday.", SAT, "2016-03-27"),
         ("The parade is on Memorial Day.", date(2016, 5, 1), "2016-05-30"),
     ],
