@@ -415,3 +415,12 @@ def test_plans_and_descriptions_are_not_happenings() -> None:
         "Washington accused Moscow of abetting his strikes on civilian targets."
     )
     assert not [e for e in parse_text(text, date(2016, 10, 3)) if e.type != "statement"]
+
+
+def test_a_dateline_is_not_where_it_happened() -> None:
+    text = "BEIRUT, Sept 19 (Reuters) - Warplanes bombed aid trucks near Aleppo on Monday."
+    (entry,) = parse_text(text, date(2016, 9, 19))
+    assert entry.place.name == "Aleppo"
+    text = "BEIRUT (Reuters) - Warplanes bombed aid trucks on Monday."
+    (entry,) = parse_text(text, date(2016, 9, 19))
+    assert entry.place is None

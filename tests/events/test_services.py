@@ -192,3 +192,11 @@ def test_a_source_without_text_or_date_writes_nothing() -> None:
     result = record_extraction(source)
     assert result.candidates == 0
     assert not Event.objects.exists()
+
+
+def test_a_more_specific_place_from_a_later_source_refines_the_event() -> None:
+    record_extraction(_source("Coalition jets bombed Syrian troops in Syria on Saturday."))
+    record_extraction(_source(ARTICLE_B))
+
+    (strike,) = _airstrikes()
+    assert strike.place.slug == "deir-ez-zor-airport"
