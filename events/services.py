@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
@@ -40,6 +40,8 @@ from sources.models import Source
 # strike reported on Sunday), so day-precise dates this close still meet.
 DATE_SLACK = timedelta(days=1)
 SLUG_MAX = 190
+# Key of the PostgreSQL advisory lock that serialises extractions (any constant will do).
+EXTRACTION_LOCK = 7_242_016
 DEFAULT_SPECIFICITY = 3
 CLAIMED_DATE_SOURCES = frozenset({"own", "clause", "sentence"})
 SUMMARY_MAX = 1000
@@ -98,7 +100,11 @@ def load_gazetteer() -> Gazetteer:
 def record_extraction(source: Source, *, gazetteer: Gazetteer | None = None) -> ExtractionResult:
     """Turn `source`'s text into Events and Citations, in one transaction."""
     with transaction.atomic():
-        # Serialise two runs over one source (a re-queued task racing the first).
+        # Two workers extracting two articles about one happening must not both find no
+        # event and both create one: extractions take turns (they are short), and the
+        # lock ends with the transaction.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EXTRACTION_LOCK])
         source = Source.objects.select_for_update().get(pk=source.pk)
         gazetteer = gazetteer or _gazetteer()
         result = ExtractionResult(source.pk)
