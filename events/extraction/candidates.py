@@ -89,7 +89,8 @@ _AGENT_WORDS = _wordset(
     """
     and or the a an 's also immediately has have had on in earlier later last this that
     morning evening night afternoon monday tuesday wednesday thursday friday saturday sunday
-    its their his her of state affairs adviser advisor national security interior
+    its their his her of state affairs adviser advisor national security interior government
+    forces office command ministry
     """
 )
 # Words that are never a name on their own, though written with a capital.
@@ -103,9 +104,11 @@ _NAME = re.compile(
     r"\b[A-Z][\w’'-]*[a-z][\w’'-]*(?:[ \t]+(?:(?:al|el|bin|ibn|de|du|van|von|la|le)[ \t-]+)?"
     r"[A-Z][\w’'-]*[a-z][\w’'-]*)*"
 )
-# What follows a dateline's place: an optional date, an optional agency, then a dash or colon.
+# What follows a dateline's place: an optional country or date, an optional agency, then a
+# dash or colon.
 _DATELINE_END = re.compile(
-    r"[ \t]*(?:,[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*[—–:-]"
+    r"[ \t]*(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z\d][\w.]*){0,2})?"  # ", Syria" or ", Sept 19"
+    r"[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*[—–:-]"
 )
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
 _ORG_WORDS = re.compile(

@@ -347,30 +347,11 @@ CEASEFIRE_STATES: tuple[tuple[str, str], ...] = (
 
 # A trigger with one of these just before it reports something that did not happen, or
 # has not yet: "would be striking", "threatens to undermine", "did not admit".
-MODALS = frozenset(
-    [
-        "will",
-        "would",
-        "could",
-        "may",
-        "might",
-        "should",
-        "must",
-        "can",
-        "cannot",
-        "won't",
-        "wouldn't",
-        "couldn't",
-        "if",
-        "unless",
-        "not",
-        "never",
-        "didn't",
-        "doesn't",
-        "don't",
-        "no",
-    ]
-)
+_MODAL_WORDS = """
+    will would could may might should must can cannot won't wouldn't couldn't if unless
+    not never didn't doesn't don't no believed thought intended meant
+"""
+MODALS = frozenset(_MODAL_WORDS.split())
 # "to" before a verb is an intention ("efforts to revive") except after these, which
 # schedule a happening ("was due to meet on Saturday evening").
 SCHEDULED = frozenset(["due", "scheduled", "set", "expected", "poised"])
@@ -409,41 +390,12 @@ FALSE_TRIGGERS = re.compile(
     re.IGNORECASE,
 )
 # Words a speaker is named with: "Pentagon press secretary Peter Cook said".
-TITLE_WORDS = frozenset(
-    [
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "press",
-        "secretary",
-        "minister",
-        "foreign",
-        "defence",
-        "defense",
-        "envoy",
-        "ambassador",
-        "official",
-        "officials",
-        "general",
-        "gen",
-        "maj",
-        "brig",
-        "lt",
-        "col",
-        "president",
-        "prime",
-        "commander",
-        "chief",
-        "head",
-        "director",
-        "secretary",
-        "deputy",
-        "senior",
-        "military",
-        "army",
-        "spokespeople",
-    ]
-)
+_TITLE_WORDS = """
+    spokesman spokeswoman spokesperson press secretary minister foreign defence defense
+    envoy ambassador official officials general gen maj brig lt col president prime
+    commander chief head director secretary deputy senior military army spokespeople
+"""
+TITLE_WORDS = frozenset(_TITLE_WORDS.split())
 
 
 def compiled(*, ignore_case: bool = True) -> re.Pattern:
