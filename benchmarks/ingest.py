@@ -55,10 +55,21 @@ ACTIONS = [
 ]
 PLACES = ["Deir ez-Zor", "the airport", "Jabal Tharda", "Aleppo", "Raqqa", "Geneva", "Hama"]
 WHENS = ["on Saturday", "a week earlier", "on 17 September", "in September", "on Monday"]
-FILLER = (
-    "Officials gave no further details and the account could not be independently "
-    "verified by reporters working in the region."
-)
+# News prose is mostly context, quotes and background around a few reported events.
+BACKGROUND = [
+    "Officials gave no further details and the account could not be independently verified.",
+    "The conflict has killed hundreds of thousands of people since it began in {year}.",
+    "Diplomats said talks would continue, although no date for a new round has been set.",
+    "Aid agencies have repeatedly warned about shortages of food and medicine in the area.",
+    "Analysts said the episode showed how fragile the arrangement between the powers was.",
+    "A spokesman declined to comment further when contacted by telephone on {weekday}.",
+    "Residents described long queues for bread and fuel over the past {n} weeks.",
+    "The statement was published on the ministry's website and read out on state television.",
+    "Several journalists who tried to reach the area were turned back at checkpoints.",
+    "Observers noted that similar claims had been made and withdrawn in earlier months.",
+]
+EVENT_SHARE = 0.2
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
 
 def log(message: str) -> None:
@@ -66,17 +77,21 @@ def log(message: str) -> None:
 
 
 def article(n: int, rng: random.Random) -> bytes:
-    """A seed-format article: a date header, then about 800 words of sentences."""
+    """A seed-format article: a date header, then about 800 words of sentences, about one
+    in five reporting an event (actor, action, place, date), the rest background."""
     day = 1 + n % 28
     sentences: list[str] = []
     words = 0
     while words < WORDS_PER_ARTICLE:
-        action = rng.choice(ACTIONS).format(
-            place=rng.choice(PLACES), n=rng.randint(2, 90), when=rng.choice(WHENS)
-        )
-        sentence = f"{rng.choice(ACTORS)} {action} {rng.choice(WHENS)}."
-        if rng.random() < 0.3:
-            sentence += " " + FILLER
+        if rng.random() < EVENT_SHARE:
+            action = rng.choice(ACTIONS).format(
+                place=rng.choice(PLACES), n=rng.randint(2, 90), when=rng.choice(WHENS)
+            )
+            sentence = f"{rng.choice(ACTORS)} {action} {rng.choice(WHENS)}."
+        else:
+            sentence = rng.choice(BACKGROUND).format(
+                year=rng.randint(2009, 2012), weekday=rng.choice(WEEKDAYS), n=rng.randint(2, 9)
+            )
         sentences.append(sentence)
         words += len(sentence.split())
     paragraphs = [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
