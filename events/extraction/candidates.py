@@ -53,6 +53,8 @@ PERSONAL_PRONOUNS = frozenset({"he", "she"})
 PRONOUN_REACH = 600
 # A line ending in one of these is a sentence; without, a headline or caption.
 HEADLINE_END_MARKS = ".!?…\"”’'):;"
+# Marks that end the phrase a trigger's modal verbs are looked for in.
+PHRASE_MARKS = (",", ";", ":", '"', "“", "”", "(", ")")
 # Characters allowed between a date and the "said" it dates, and the cost of more.
 ATTRIBUTION_GAP = 3
 ATTRIBUTION_PENALTY = 1000
@@ -110,6 +112,7 @@ _DATELINE_END = re.compile(
     r"[ \t]*(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z\d][\w.]*){0,2})?"  # ", Syria" or ", Sept 19"
     r"[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*[—–:-]"
 )
+_AGE_AFTER_NAME = re.compile(r",\s*(?:an?\s+)?\d{1,3}(?:-year-old\b|\s*,|\b)")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
 _ORG_WORDS = re.compile(
     r"\b(?:Ministry|Council|Department|Command|Agency|Committee|Organi[sz]ation|Observatory"
@@ -522,7 +525,9 @@ class _Article:
                 continue
             if trigger.type in (lx.CEASEFIRE, lx.DEAL):
                 continue
-            before = _words_before(text, max(start, s - LOOKBEHIND_CHARS), s)
+            before = _words_before(
+                text, _phrase_start(text, max(start, s - LOOKBEHIND_CHARS), s), s
+            )
             pos = trigger.pos
             if pos == lx.VERB and before and _reads_as_noun(before[-1], text[e - 1 : e] == "s"):
                 # "the strike", "his strikes", "coordinated strikes", "stepping up attacks"
@@ -613,6 +618,8 @@ class _Article:
             speakers = [a for a in actors if a.role == "speaker"]
             if kind == lx.STATEMENT and all(a.kind == "media" for a in speakers):
                 continue  # "..., a spokesman said", "Xinhua reported": no one to attribute to
+            if kind == lx.STATEMENT and all(self._is_passer_by(a, names) for a in speakers):
+                continue  # "said Shadi Saber, 26": a voice from the street, not news
             if kind in (lx.MEETING, lx.INVESTIGATION):
                 # "an investigation by CENTCOM": the noun and who holds it are news enough.
                 reports = reports or bool(actors)
@@ -646,6 +653,16 @@ class _Article:
                 )
             )
         return out
+
+    def _is_passer_by(self, actor: ActorRole, names: list[_Name]) -> bool:
+        """An unknown person introduced by age ("Shadi Saber, 26", "X, a 38-year-old
+        shopkeeper"): quoted for colour, not an actor of the timeline."""
+        if actor.known or actor.kind != "person":
+            return False
+        return any(
+            n.actor.name == actor.name and _AGE_AFTER_NAME.match(self.text, n.end, n.end + 30)
+            for n in names
+        )
 
     def _is_dateline(self, name: _Name) -> bool:
         """'BEIRUT, Sept 19 (Reuters) -', 'Damascus:': where the reporter filed from, not
@@ -757,6 +774,13 @@ def _outside(
         if i < 0 or d.start >= spans[i][1]:
             out.append(d)
     return out
+
+
+def _phrase_start(text: str, start: int, end: int) -> int:
+    """Where the phrase ending at `end` begins: after the last comma or quotation mark,
+    so the "will" of '"We will respond," said X' does not make the saying hypothetical."""
+    cut = max(text.rfind(mark, start, end) for mark in PHRASE_MARKS)
+    return start if cut < 0 else cut + 1
 
 
 def _words_before(text: str, start: int, end: int) -> list[str]:

@@ -424,3 +424,12 @@ def test_a_dateline_is_not_where_it_happened() -> None:
     text = "BEIRUT (Reuters) - Warplanes bombed aid trucks on Monday."
     (entry,) = parse_text(text, date(2016, 9, 19))
     assert entry.place is None
+
+
+def test_voices_from_the_street_are_colour_not_statements() -> None:
+    text = (
+        '"I hope the ceasefire holds," said Khaled al-Muraweh, a 38-year-old shopkeeper. '
+        '"It was calm," said Shadi Saber, 26. "We will respond," said Igor Konashenkov.'
+    )
+    statements = _of_type(parse_text(text, date(2016, 9, 13)), "statement")
+    assert [_roles(s, "speaker") for s in statements] == [{"Igor Konashenkov"}]
