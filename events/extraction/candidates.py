@@ -58,6 +58,9 @@ PHRASE_MARKS = (",", ";", ":", '"', "“", "”", "(", ")")
 # Characters allowed between a date and the "said" it dates, and the cost of more.
 ATTRIBUTION_GAP = 3
 ATTRIBUTION_PENALTY = 1000
+# An actor named in a role by less than this share of the votes its strongest rival got
+# in that role is dropped from it.
+MINORITY_ROLE_SHARE = 0.5
 # How many of the latest candidates a mention may be merged into.
 MERGE_WINDOW = 40
 # How far after its trigger a "by X" phrase may name the perpetrator.
@@ -67,7 +70,9 @@ _BY = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?(?:[\w.'’-]+\s+){0,3}$", re.IG
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _TARGET_LEAD = re.compile(
     r"^\W*(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}?(?:on|against|of|at|targeting|hitting|into)\s+"
-    r"(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$|^\s*(?:the\s+|a\s+|an\s+)?$",
+    r"(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$"
+    r"|^\s*(?:the\s+|a\s+|an\s+)?(?:(?:at least|more than|up to|about|some|dozens of)\s+)?"
+    r"(?:\d[\d,]*\s+)?$",
     re.IGNORECASE,
 )
 # What may stand between an actor and the noun it does: "US-led coalition airstrike",
@@ -575,7 +580,11 @@ class _Article:
             expr = own.get(group)
             if expr is not None and self._is_background(expr):
                 continue  # "have been carrying out airstrikes since last year"
-            main = max(hits, key=lambda h: (lx.SPECIFICITY.get(h.type, 0), h.strength))
+            # The most specific trigger leads; between equals, a verb says more than a noun.
+            main = max(
+                hits,
+                key=lambda h: (lx.SPECIFICITY.get(h.type, 0), h.pos == lx.VERB, h.strength),
+            )
             kind = main.type
             if kind == lx.ATTACK and lx.AIRCRAFT.search(text, sentence.start, sentence.end):
                 kind = lx.AIRSTRIKE
@@ -913,10 +922,14 @@ def _roles(
         elif not main.passive and before:
             perpetrators = perpetrators or _subject(text, before, main.start)
         give(perpetrators, "perpetrator")
+        # The object of any violent verb of the clause, or what the noun was "on/against".
         targets = [
             n
-            for n in after
-            if n not in perpetrators and _TARGET_LEAD.match(text[main.end : n.start])
+            for hit in sorted(hits, key=lambda h: h is not main)
+            for n in actors
+            if n.start >= hit.end
+            and n not in perpetrators
+            and _TARGET_LEAD.match(text[hit.end : n.start])
         ]
         if main.passive or kind == lx.CASUALTY_REPORT:
             targets = targets or [
@@ -1143,6 +1156,16 @@ def _candidate(group: list[Mention]) -> CandidateEvent:
     roles = {
         name: first[(name, max(by_role, key=lambda r: by_role[r]))]
         for name, by_role in votes.items()
+    }
+    # A role most sentences give one actor and one sentence another ("targeting ISIS
+    # terrorists" in a report of soldiers killed) keeps the actors most of them name.
+    strongest: dict[str, float] = {}
+    for name, actor in roles.items():
+        strongest[actor.role] = max(strongest.get(actor.role, 0.0), votes[name][actor.role])
+    roles = {
+        name: actor
+        for name, actor in roles.items()
+        if votes[name][actor.role] >= MINORITY_ROLE_SHARE * strongest[actor.role]
     }
     places = [m.place for m in group if m.place]
     place = max(places, key=lambda p: p.specificity) if places else None

@@ -79,6 +79,7 @@ _GEONAMES_STOPWORDS = """
 """
 GEONAMES_STOPLIST = frozenset(_GEONAMES_STOPWORDS.split()) | {"white house"}
 MIN_SKELETON_PART = 2
+FINAL_VOWELS = frozenset("aeiouy")
 _VOWELS = re.compile(r"[aeiouwyh]")
 _DOUBLED = re.compile(r"(.)\1+")
 _GLUED_ARTICLE = re.compile(r"^[ae]([lzsdrnt])(?=\1)")
@@ -290,7 +291,9 @@ def _skeleton_pair(folded: str) -> tuple[str, str]:
 
 
 def _skeleton_word(word: str) -> str:
-    return _DOUBLED.sub(r"\1", _VOWELS.sub("", word)) or word
+    # A final vowel stays: Deir = Dayr and Zor = Zawr, but ministry is not minister.
+    end = word[-1:] if word[-1:] in FINAL_VOWELS else ""
+    return (_DOUBLED.sub(r"\1", _VOWELS.sub("", word)) or word) + end
 
 
 def skeleton(folded: list[str]) -> str:

@@ -433,3 +433,18 @@ def test_voices_from_the_street_are_colour_not_statements() -> None:
     )
     statements = _of_type(parse_text(text, date(2016, 9, 13)), "statement")
     assert [_roles(s, "speaker") for s in statements] == [{"Igor Konashenkov"}]
+
+
+def test_minister_is_not_ministry_though_their_consonants_agree(gazetteer: Gazetteer) -> None:
+    names = [m.text for m in gazetteer.match("Russian Foreign Minister Sergey Lavrov")]
+    assert names == ["Russian", "Sergey Lavrov"]
+
+
+def test_a_lone_sentence_does_not_outvote_the_rest_on_a_role() -> None:
+    text = (
+        "Coalition jets struck Syrian Army positions near Deir ez-Zor on Saturday. "
+        "The strike hit Syrian troops. They had been targeting ISIS. "
+        "The coalition airstrike killed 62 Syrian soldiers."
+    )
+    (strike,) = _of_type(_parse(text), "airstrike")
+    assert _roles(strike, "target") == {"Syrian Arab Army"}
