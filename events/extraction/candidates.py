@@ -754,12 +754,15 @@ class _Article:
 
 def _mask_header(text: str) -> tuple[str, date | None]:
     """Blank the seed format's `date YYYY-MM-DD` prefix, keeping every offset in place."""
+    # A byte-order mark from a Windows editor is not text; it must not hide the header.
+    bom = 1 if text.startswith("\ufeff") else 0
     try:
-        published, headline, _body, offset = split_header(text)
+        published, headline, _body, offset = split_header(text[bom:])
     except ValueError:
         return text, None
     if published is None:
         return text, None
+    offset += bom
     head_start = text.find(headline, 0, offset) if headline else offset
     if head_start < 0:
         head_start = offset

@@ -101,3 +101,17 @@ def test_it_works_without_a_database(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("events.services.load_gazetteer", unreachable)
     doc = _run(str(SEED_ARTICLE))
     assert any(e["type"] == "airstrike" for e in doc["entries"])
+
+
+@pytest.mark.django_db
+def test_a_byte_order_mark_and_windows_line_ends_are_read(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_bytes(
+        b"\xef\xbb\xbfdate 2016-09-19 Head\r\n"
+        b"Warplanes bombed aid trucks near Aleppo late on Monday.\r\n"
+    )
+    doc = _run(str(article))
+    (entry,) = doc["entries"]
+    assert entry["date"]["value"] == "2016-09-19"
+    text = article.read_text(encoding="utf-8")
+    assert text[entry["start"] : entry["end"]] == entry["quote"]

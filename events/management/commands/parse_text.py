@@ -40,7 +40,7 @@ class Command(BaseCommand):
         raw = self._read(options["file"])
         if published is None:
             try:
-                published = split_header(raw)[0]
+                published = split_header(raw.removeprefix("\ufeff"))[0]
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         if published is None:
