@@ -159,6 +159,14 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"stormed",
         r"advanced on",
         r"pushed into",
+        r"took control of",
+        r"(?:re)?gained control of",
+    ),
+    _t(
+        GROUND_OFFENSIVE,
+        NOUN,
+        0.6,
+        r"assaults?",
     ),
     _t(
         GROUND_OFFENSIVE,
@@ -264,6 +272,30 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"insist(?:ed|s)",
         r"emphasi[sz](?:ed|es)",
         r"stress(?:ed|es)",
+        r"vow(?:ed|s)",
+        r"pledg(?:ed|es)",
+        r"threaten(?:ed|s)",
+        r"alleg(?:ed|es)",
+        r"assert(?:ed|s)",
+        r"apologi[sz](?:ed|es)",
+        r"described",
+        r"noted",
+        r"argued",
+    ),
+    _t(
+        ATTACK,
+        VERB,
+        0.6,
+        r"opened fire",
+        r"shot (?:dead|down)",
+        r"gunned down",
+    ),
+    _t(
+        MEETING,
+        VERB,
+        0.55,
+        r"(?:spoke|talked) by (?:tele)?phone",
+        r"(?:tele)?phone (?:call|conversation)s?",
     ),
     _t(
         STATEMENT,
@@ -330,18 +362,20 @@ CEASEFIRE_STATES: tuple[tuple[str, str], ...] = (
     (
         CEASEFIRE_ENDED,
         r"ended|ends|end of|collapsed|collapse|expired|broke down|breakdown|is over|was over"
+        r"|fell apart|unravell?ed|crumbled"
         r"|declared (?:[\w-]+ ){0,3}over|terminated|came to an end",
     ),
     (
         CEASEFIRE_IN_FORCE,
         r"t(?:ook|akes?|aking) effect|c(?:ame|omes?|oming) into (?:force|effect)|went into effect"
         r"|goes into effect|implemented|began|begins?|started|starts|in (?:force|effect|place)"
+        r"|extended|renewed|prolonged"
         r"|(?:largely |mostly |broadly )?held|holding|kicked in|entered into force",
     ),
     (
         CEASEFIRE_AGREED,
         r"agree(?:d|s)?(?: up)?(?:on|to)?|reached|brokered|signed|struck|clinched|sealed"
-        r"|announced|unveiled|negotiated|hammered out",
+        r"|announced|unveiled|negotiated|hammered out|concluded",
     ),
 )
 
