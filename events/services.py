@@ -19,14 +19,8 @@ from django.utils.text import slugify
 
 from events.editorial import refresh_search_vector
 from events.extraction import lexicon
-from events.extraction.candidates import (
-    ActorRole,
-    CandidateEvent,
-    Mention,
-    PlaceRef,
-    parse_text,
-    unknown_names,
-)
+from events.extraction.candidates import parse_text, unknown_names
+from events.extraction.entries import ActorRole, CandidateEvent, Mention, PlaceRef
 from events.extraction.gazetteer import (
     PLACE_SPECIFICITY,
     Gazetteer,

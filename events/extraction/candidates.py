@@ -14,30 +14,27 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from . import lexicon as lx
 from .articles import split_header
 from .dates import TemporalExpression, extract_dates
-from .fatalities import Fatalities, find_fatalities
-from .gazetteer import PLACE_SPECIFICITY, Gazetteer, GazetteerEntry, NameMatch, default_gazetteer
+from .entries import (
+    DATE_CONFIDENCE,
+    MAX_CONFIDENCE,
+    ActorRole,
+    CandidateEvent,
+    DateClaim,
+    Mention,
+    PlaceRef,
+)
+from .fatalities import find_fatalities
+from .gazetteer import Gazetteer, GazetteerEntry, NameMatch, default_gazetteer
+from .merging import merge_mentions
 from .text import COMMON_WORDS as NAME_STOPWORDS
 from .text import Sentence, clauses, sentences
 
-# How much a date inherited from the context is trusted, by where it came from.
-DATE_CONFIDENCE = {
-    "own": 0.15,
-    "clause": 0.05,
-    "sentence": 0.0,
-    "narrative": -0.05,
-    "lead": -0.1,
-    "publication": -0.15,
-}
-DATE_RANK = {name: i for i, name in enumerate(DATE_CONFIDENCE)}
-MAX_CONFIDENCE = 0.95
-# Each further sentence telling the same happening adds this much confidence.
-CORROBORATION_BONUS = 0.05
 LEAD_PRECISIONS = frozenset({"day", "approximate"})
 # The article's first date is the lead's date only if it is this close to publication.
 LEAD_MAX_AGE = timedelta(days=7)
@@ -58,11 +55,6 @@ PHRASE_MARKS = (",", ";", ":", '"', "“", "”", "(", ")")
 # Characters allowed between a date and the "said" it dates, and the cost of more.
 ATTRIBUTION_GAP = 3
 ATTRIBUTION_PENALTY = 1000
-# An actor named in a role by less than this share of the votes its strongest rival got
-# in that role is dropped from it.
-MINORITY_ROLE_SHARE = 0.5
-# How many of the latest candidates a mention may be merged into.
-MERGE_WINDOW = 40
 # How far after its trigger a "by X" phrase may name the perpetrator.
 AGENT_REACH = 40
 _WORD = re.compile(r"[A-Za-z']+")
@@ -126,182 +118,6 @@ _ORG_WORDS = re.compile(
 )
 _POSSESSIVE = re.compile(r"['’]s$")
 NAME_CONNECTORS = frozenset({"al", "el", "bin", "ibn", "de", "du", "van", "von", "la", "le"})
-
-
-@dataclass(frozen=True)
-class DateClaim:
-    value: str
-    edtf: str
-    earliest: date
-    latest: date
-    precision: str
-    text: str
-    # own, clause, sentence, narrative, lead or publication: where the date was found.
-    source: str
-
-    @classmethod
-    def of(cls, expr: TemporalExpression, source: str) -> DateClaim:
-        return cls(
-            expr.value,
-            expr.edtf,
-            expr.earliest,  # type: ignore[arg-type]
-            expr.latest,  # type: ignore[arg-type]
-            expr.precision,
-            expr.text,
-            source,
-        )
-
-    @classmethod
-    def of_day(cls, day: date, source: str) -> DateClaim:
-        return cls(day.isoformat(), day.isoformat(), day, day, "day", "", source)
-
-    def inherited(self, source: str) -> DateClaim:
-        return DateClaim(
-            self.value, self.edtf, self.earliest, self.latest, self.precision, self.text, source
-        )
-
-    def overlaps(self, other: DateClaim) -> bool:
-        return self.earliest <= other.latest and other.earliest <= self.latest
-
-    def to_dict(self) -> dict:
-        return {
-            "value": self.value,
-            "edtf": self.edtf,
-            "earliest": self.earliest.isoformat(),
-            "latest": self.latest.isoformat(),
-            "precision": self.precision,
-            "text": self.text,
-            "source": self.source,
-        }
-
-
-@dataclass(frozen=True)
-class ActorRole:
-    name: str
-    role: str
-    kind: str
-    known: bool
-    slug: str = ""
-    parent: str = ""
-
-    def to_dict(self) -> dict:
-        return {
-            "name": self.name,
-            "role": self.role,
-            "kind": self.kind,
-            "known": self.known,
-            "slug": self.slug,
-        }
-
-
-@dataclass(frozen=True)
-class PlaceRef:
-    name: str
-    kind: str
-    latitude: float | None
-    longitude: float | None
-    country: str
-    slug: str
-    gazetteer_id: str
-    aliases: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, entry: GazetteerEntry) -> PlaceRef:
-        return cls(
-            entry.name,
-            entry.kind,
-            entry.latitude,
-            entry.longitude,
-            entry.country,
-            entry.slug,
-            entry.gazetteer_id,
-            entry.aliases,
-        )
-
-    @property
-    def specificity(self) -> int:
-        return PLACE_SPECIFICITY.get(self.kind, 3)
-
-    def to_dict(self) -> dict:
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "latitude": self.latitude,
-            "longitude": self.longitude,
-            "country": self.country,
-            "slug": self.slug,
-            "gazetteer_id": self.gazetteer_id,
-        }
-
-
-@dataclass
-class Mention:
-    """One clause's report of a happening, with the sentence that carries it."""
-
-    type: str
-    start: int
-    end: int
-    quote: str
-    date: DateClaim
-    actors: list[ActorRole]
-    place: PlaceRef | None
-    fatalities: Fatalities | None
-    confidence: float
-    # False for a bare noun ("the attack") that can only confirm a happening told elsewhere.
-    reports: bool = True
-    sentence: int = 0
-
-    @property
-    def family(self) -> str:
-        return lx.FAMILY.get(self.type, "other")
-
-    def to_dict(self) -> dict:
-        return {
-            "quote": self.quote,
-            "start": self.start,
-            "end": self.end,
-            "type": self.type,
-            "date": self.date.to_dict(),
-            "fatalities": _fatalities_dict(self.fatalities),
-            "confidence": round(self.confidence, 3),
-        }
-
-
-@dataclass
-class CandidateEvent:
-    title: str
-    type: str
-    date: DateClaim
-    actors: list[ActorRole]
-    place: PlaceRef | None
-    fatalities_low: int | None
-    fatalities_high: int | None
-    quote: str
-    start: int
-    end: int
-    confidence: float
-    disputed: bool = False
-    mentions: list[Mention] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {
-            "title": self.title,
-            "type": self.type,
-            "date": self.date.to_dict(),
-            "actors": [a.to_dict() for a in self.actors],
-            "place": self.place.to_dict() if self.place else None,
-            "fatalities": (
-                {"low": self.fatalities_low, "high": self.fatalities_high}
-                if self.fatalities_low is not None or self.fatalities_high is not None
-                else None
-            ),
-            "quote": self.quote,
-            "start": self.start,
-            "end": self.end,
-            "confidence": round(self.confidence, 3),
-            "disputed": self.disputed,
-            "quotes": [m.to_dict() for m in self.mentions],
-        }
 
 
 @dataclass(frozen=True)
@@ -486,7 +302,7 @@ class _Article:
                     if mention.date.source == "own":
                         narrative[mention.family] = mention.date.inherited("narrative")
                     mentions.append(mention)
-        return _merge(mentions)
+        return merge_mentions(mentions)
 
     def _truce_nouns(self, sentence: Sentence) -> list[tuple[int, int]]:
         out = []
@@ -1070,194 +886,3 @@ def _guess_kind(text: str, start: int, name: str) -> str:
     if 2 <= len(name.split()) <= 3:
         return "person"
     return "unknown"
-
-
-# Merging within the article ---------------------------------------------------------------
-
-
-def _merge(mentions: list[Mention]) -> list[CandidateEvent]:
-    groups: list[list[Mention]] = []
-    references: list[Mention] = []
-    for mention in mentions:
-        if not mention.reports:
-            references.append(mention)
-            continue
-        target = _merge_target(groups, mention)
-        if target is not None:
-            target.append(mention)
-        else:
-            groups.append([mention])
-    # A bare "the attack", or a headline, confirms a happening told anywhere in the
-    # article, before it as well as after it.
-    first_sentence = [g[0].sentence for g in groups]
-    for mention in references:
-        i = bisect.bisect_right(first_sentence, mention.sentence)
-        nearby = groups[i : i + MERGE_WINDOW][::-1] + groups[max(0, i - MERGE_WINDOW) : i]
-        target = _merge_target(nearby, mention)
-        if target is not None:
-            target.append(mention)
-    return [_candidate(sorted(g, key=lambda m: m.start)) for g in groups]
-
-
-def _merge_target(groups: list[list[Mention]], mention: Mention) -> list[Mention] | None:
-    if mention.type == lx.STATEMENT:
-        return None  # each statement is its own claim
-    # Only recent candidates: a happening is retold nearby, and the bound keeps a huge
-    # text linear.
-    for group in reversed(groups[-MERGE_WINDOW:]):
-        head = group[0]
-        if head.family != mention.family or not _types_compatible(group, mention.type):
-            continue
-        if not any(m.date.overlaps(mention.date) for m in group):
-            continue
-        if mention.place and any(
-            m.place
-            and m.place.name != mention.place.name
-            and min(m.place.specificity, mention.place.specificity) >= 3
-            and m.place.country == mention.place.country
-            and not _same_area(m.place, mention.place)
-            for m in group
-        ):
-            continue
-        return group
-    return None
-
-
-def _same_area(a: PlaceRef, b: PlaceRef) -> bool:
-    # "Deir ez-Zor" and "Deir ez-Zor airport" name one area.
-    short, long = sorted((a.name.lower(), b.name.lower()), key=len)
-    return long.startswith(short)
-
-
-def _types_compatible(group: list[Mention], kind: str) -> bool:
-    types = {m.type for m in group}
-    if kind in types:
-        return True
-    specific = {t for t in types if t not in lx.GENERIC_TYPES}
-    if kind in lx.GENERIC_TYPES:
-        return not specific or bool(specific - {lx.GROUND_OFFENSIVE, lx.HUMANITARIAN})
-    if not specific:
-        return kind not in (lx.GROUND_OFFENSIVE, lx.HUMANITARIAN)
-    return False
-
-
-def _candidate(group: list[Mention]) -> CandidateEvent:
-    primary = min(group, key=lambda m: (DATE_RANK[m.date.source], -m.confidence, m.start))
-    kind = max((m.type for m in group), key=lambda t: lx.SPECIFICITY.get(t, 0))
-    if lx.FAMILY.get(kind) != "violence":
-        kind = primary.type
-    # An actor named in several sentences takes the role most of them (and the dated ones
-    # above all) give it.
-    votes: dict[str, dict[str, float]] = {}
-    first: dict[tuple[str, str], ActorRole] = {}
-    for m in group:
-        weight = 2.0 if m.date.source == "own" else 1.0
-        for a in m.actors:
-            votes.setdefault(a.name, {}).setdefault(a.role, 0.0)
-            votes[a.name][a.role] += weight
-            first.setdefault((a.name, a.role), a)
-    roles = {
-        name: first[(name, max(by_role, key=lambda r: by_role[r]))]
-        for name, by_role in votes.items()
-    }
-    # A role most sentences give one actor and one sentence another ("targeting ISIS
-    # terrorists" in a report of soldiers killed) keeps the actors most of them name.
-    strongest: dict[str, float] = {}
-    for name, actor in roles.items():
-        strongest[actor.role] = max(strongest.get(actor.role, 0.0), votes[name][actor.role])
-    roles = {
-        name: actor
-        for name, actor in roles.items()
-        if votes[name][actor.role] >= MINORITY_ROLE_SHARE * strongest[actor.role]
-    }
-    places = [m.place for m in group if m.place]
-    place = max(places, key=lambda p: p.specificity) if places else None
-    low, high, disputed = _combine_fatalities([m.fatalities for m in group if m.fatalities])
-    confidence = min(MAX_CONFIDENCE, primary.confidence + CORROBORATION_BONUS * (len(group) - 1))
-    ordered = [primary, *(m for m in group if m is not primary)]
-    actors = list(roles.values())
-    return CandidateEvent(
-        title=title_for(kind, actors, place, low, high),
-        type=kind,
-        date=primary.date,
-        actors=actors,
-        place=place,
-        fatalities_low=low,
-        fatalities_high=high,
-        quote=primary.quote,
-        start=primary.start,
-        end=primary.end,
-        confidence=confidence,
-        disputed=disputed,
-        mentions=ordered,
-    )
-
-
-def _combine_fatalities(
-    figures: list[Fatalities],
-) -> tuple[int | None, int | None, bool]:
-    """The narrowest bounds all figures allow; disputed when they cannot all be true."""
-    if not figures:
-        return None, None, False
-    lows = [f.low for f in figures if f.low is not None]
-    highs = [f.high for f in figures if f.high is not None]
-    low = max(lows) if lows else None
-    high = min(highs) if highs else None
-    if low is not None and high is not None and low > high:
-        first = figures[0]
-        return first.low, first.high, True
-    return low, high, False
-
-
-def _fatalities_dict(f: Fatalities | None) -> dict | None:
-    return {"low": f.low, "high": f.high, "text": f.text} if f else None
-
-
-# Titles ----------------------------------------------------------------------------------
-
-TYPE_TITLES = {
-    lx.AIRSTRIKE: "Airstrike",
-    lx.SHELLING: "Shelling",
-    lx.GROUND_OFFENSIVE: "Offensive",
-    lx.ATTACK: "Attack",
-    lx.CASUALTY_REPORT: "Casualties reported",
-    lx.CEASEFIRE_AGREED: "Ceasefire agreed",
-    lx.CEASEFIRE_IN_FORCE: "Ceasefire takes effect",
-    lx.CEASEFIRE_ENDED: "Ceasefire ends",
-    lx.STATEMENT: "Statement",
-    lx.MEETING: "Meeting",
-    lx.INVESTIGATION: "Investigation",
-    lx.HUMANITARIAN: "Humanitarian incident",
-    lx.OTHER: "Event",
-}
-
-
-def title_for(
-    kind: str,
-    actors: list[ActorRole],
-    place: PlaceRef | None,
-    low: int | None = None,
-    high: int | None = None,
-) -> str:
-    def names(role: str) -> str:
-        return " and ".join(a.name for a in actors if a.role == role)
-
-    parts = [TYPE_TITLES.get(kind, "Event")]
-    if names("perpetrator"):
-        parts.append(f"by {names('perpetrator')}")
-    if names("speaker"):
-        parts.append(f"by {names('speaker')}")
-    if names("mediator"):
-        parts.append(f"brokered by {names('mediator')}")
-    if names("subject") and kind in (lx.CEASEFIRE_AGREED, lx.MEETING, lx.INVESTIGATION):
-        parts.append(f"by {names('subject')}")
-    if names("target"):
-        parts.append(f"{'against' if kind == lx.STATEMENT else 'on'} {names('target')}")
-    if place:
-        parts.append(f"{'near' if place.specificity >= 3 else 'in'} {place.name}")
-    if high is not None or low is not None:
-        figure = f"up to {high}" if low is None else (f"at least {low}" if high is None else "")
-        if not figure:
-            figure = str(low) if low == high else f"{low}-{high}"
-        parts.append(f"({figure} killed)")
-    return " ".join(parts)[:300]
