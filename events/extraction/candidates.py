@@ -97,6 +97,7 @@ SOLO_NON_NAMES = _wordset(
     """
     state government army forces ministry minister president officials military council
     department command secretary spokesman general police coalition regime rebels islamic
+    up down out air eid muslim christian sunni shia kurdish arab
     """
 )
 _NAME = re.compile(
@@ -117,6 +118,9 @@ _ORG_WORDS = re.compile(
     r"|News|Times|Post|Press|Service|Movement|Coalition|Commission)\b"
 )
 _POSSESSIVE = re.compile(r"['’]s$")
+# "Qaeda-linked", "Iran-backed": the name without its suffix.
+_ATTRIBUTIVE_SUFFIX = re.compile(r"-(?:linked|backed|led|based|allied|affiliated|held|run)$")
+LOCATIVES = frozenset({"of", "in", "near", "at", "outside", "around", "into", "from", "to"})
 NAME_CONNECTORS = frozenset({"al", "el", "bin", "ibn", "de", "du", "van", "von", "la", "le"})
 
 
@@ -219,6 +223,8 @@ class _Article:
             for s, e, words in _name_runs(self.text, m.start(), m.end(), known, starts):
                 if len(words) == 1 and words[0].lower() in SOLO_NON_NAMES:
                     continue
+                if any(c.isdigit() for word in words for c in word):
+                    continue  # "F-16s", "A-10s": aircraft, not actors
                 if len(words) == 1 and s in sentence_starts:
                     # "Warplanes bombed ...": a capital only because the sentence starts.
                     if lowercase_words is None:
@@ -242,6 +248,8 @@ class _Article:
                     name = full_names[name]  # "Cook" after "Peter Cook"
                 elif len(words) >= 2 and not _ORG_WORDS.search(name):
                     full_names.setdefault(words[-1], name)
+                    # "al-Muraweh" is later just "Muraweh".
+                    full_names.setdefault(words[-1].partition("-")[2] or words[-1], name)
                 kind = _guess_kind(self.text, s, name)
                 actor = ActorRole(name, "subject", kind, False)
                 out.append(_Name(s, e, actor))
@@ -855,7 +863,7 @@ def _name_runs(
 
     for m in re.finditer(r"[\w’'-]+", text[start:end]):
         s = start + m.start()
-        word = _POSSESSIVE.sub("", m.group())
+        word = _ATTRIBUTIVE_SUFFIX.sub("", _POSSESSIVE.sub("", m.group()))
         e = s + len(word)
         i = bisect.bisect_right(known_starts, s) - 1
         covered = i >= 0 and known[i][0] <= s < known[i][1]
@@ -883,6 +891,8 @@ def _guess_kind(text: str, start: int, name: str) -> str:
     before = _words_before(text, max(0, start - 30), start)
     if before and before[-1] in lx.TITLE_WORDS:
         return "person"
+    if before and before[-1] in LOCATIVES:
+        return "unknown"  # "near the town of Urm al-Kubra": a place, most likely
     if 2 <= len(name.split()) <= 3:
         return "person"
     return "unknown"

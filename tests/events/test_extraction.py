@@ -448,3 +448,12 @@ def test_a_lone_sentence_does_not_outvote_the_rest_on_a_role() -> None:
     )
     (strike,) = _of_type(_parse(text), "airstrike")
     assert _roles(strike, "target") == {"Syrian Arab Army"}
+
+
+def test_proposed_names_leave_out_aircraft_and_capitals_of_grammar(gazetteer: Gazetteer) -> None:
+    text = (
+        "Up to 80 were killed. Two F-16s and two A-10s struck, said Khaled al-Muraweh. "
+        "Muraweh added that al-Qaeda-linked fighters were near the town of Urm al-Kubra."
+    )
+    names = {n["name"]: n["kind"] for n in unknown_names(text, gazetteer)}
+    assert names == {"Khaled al-Muraweh": "person", "Urm al-Kubra": "unknown"}
