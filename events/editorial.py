@@ -83,11 +83,14 @@ def reject_events(events: Iterable[Event], by: User | None, reason: str = "rejec
     return _set_status(events, Status.REJECTED, by=by, reason=reason)
 
 
-def refresh_search_vector(event: Event) -> None:
+def refresh_search_vector(event: Event | int) -> None:
     """Title and summary plus every citation's quote, so readers find an event by the words
-    its sources used."""
-    quotes = " ".join(event.citations.order_by("id").values_list("quote", flat=True))
-    Event.objects.filter(pk=event.pk).update(
+    its sources used. Every writer of events or citations (services, admin, API) calls this."""
+    event_id = event if isinstance(event, int) else event.pk
+    quotes = " ".join(
+        Citation.objects.filter(event_id=event_id).order_by("id").values_list("quote", flat=True)
+    )
+    Event.objects.filter(pk=event_id).update(
         search=SearchVector("title", "summary", config=SEARCH_CONFIG)
         + SearchVector(Value(quotes), config=SEARCH_CONFIG)
     )

@@ -124,12 +124,6 @@ def test_an_editor_cannot_delete_events_through_the_api() -> None:
     assert Event.objects.filter(pk=event.pk).exists()
 
 
-@pytest.mark.xfail(
-    reason="events/api lets anyone with events.change_event write `status`; publishing "
-    "there should check events.publish_event (events.editorial.can_publish) and call "
-    "events.editorial.publish_events — reported to the API owner",
-    strict=False,
-)
 def test_an_editor_cannot_publish_through_the_api() -> None:
     event = EventFactory(status=Status.CANDIDATE)
 
@@ -137,8 +131,10 @@ def test_an_editor_cannot_publish_through_the_api() -> None:
         f"/api/events/{event.pk}/", {"status": "published"}, format="json"
     )
 
+    assert response.status_code == 403
+    assert "events.publish_event" in response.json()["detail"]
     event.refresh_from_db()
-    assert event.status == Status.CANDIDATE, f"the API answered {response.status_code}"
+    assert event.status == Status.CANDIDATE
 
 
 def test_a_reviewer_publishes_through_the_api() -> None:

@@ -13,11 +13,16 @@ from django.core.exceptions import ImproperlyConfigured
 from config.settings.env import database_from_url, env_bool, env_int
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+LEAVE_OUT = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 GOOD_SECRET = "x" * 20 + "-a-long-random-production-secret-0123456789"
 
 
 def _run(code: str, **env: str) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "-c", code], cwd=BASE_DIR, env=full_env, capture_output=True, text=True
@@ -25,7 +30,11 @@ def _run(code: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

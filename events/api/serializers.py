@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.postgres.search import SearchVector
 from django.db import transaction
-from django.db.models import Value
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from edtf import EDTFParseException, parse_edtf, struct_time_to_date
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 
-from events.models import Actor, Citation, Event, EventActor, Place
+from events.editorial import can_publish, refresh_search_vector
+from events.models import Actor, Citation, Event, EventActor, Place, Status
 from sources.models import Source
 
 SLUG_MAX_LENGTH = 200
@@ -310,6 +310,17 @@ class EventSerializer(serializers.ModelSerializer):
             ) from None
         return value
 
+    def validate_status(self, value: str) -> str:
+        # Publishing and rejecting are a reviewer's decision, in the API as in the admin.
+        current = self.instance.status if self.instance is not None else Status.CANDIDATE
+        request = self.context.get("request")
+        if value != current and not can_publish(getattr(request, "user", None)):
+            raise PermissionDenied(
+                "Changing an event's status (publishing or rejecting) needs the "
+                "events.publish_event permission (the Reviewer role)."
+            )
+        return value
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "edtf" in attrs and ("earliest" not in attrs or "latest" not in attrs):
             lower, upper = _edtf_bounds(attrs["edtf"])
@@ -367,17 +378,3 @@ def _edtf_bounds(value: str) -> tuple[Any, Any]:
         raise serializers.ValidationError(
             {"earliest": ["Give earliest and latest: they cannot be derived from this date."]}
         ) from None
-
-
-def refresh_search_vector(event_id: int) -> None:
-    """Recompute an event's search vector from its title, summary and citation quotes,
-    the same text events.services indexes, so API edits are findable with `q` at once."""
-    event = Event.objects.filter(pk=event_id).values("title", "summary").first()
-    if event is None:
-        return
-    quotes = " ".join(Citation.objects.filter(event_id=event_id).values_list("quote", flat=True))
-    Event.objects.filter(pk=event_id).update(
-        search=SearchVector(
-            Value(event["title"]), Value(event["summary"]), Value(quotes), config="english"
-        )
-    )

@@ -279,7 +279,6 @@ def test_editor_creates_an_event_with_actors_and_bounds_from_edtf(client_editor)
             "precision": "month",
             "place": "airport",
             "actors": [{"actor": "coalition", "role": "perpetrator"}],
-            "status": "published",
         },
         format="json",
     )
