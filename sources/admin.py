@@ -179,6 +179,13 @@ class SubmitSourceForm(forms.Form):
         required=False, help_text="Text, HTML or JSON lines ({url?, title, published, text})."
     )
     title = forms.CharField(required=False, max_length=500)
+    publisher = forms.CharField(required=False, max_length=200)
+    published = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Publication day (YYYY-MM-DD). Relative dates in the text (“on Saturday”) "
+        "are read against it; a seed-format first line or the page's own date wins.",
+    )
     kind = forms.ChoiceField(choices=SourceKind.choices, initial=SourceKind.ARTICLE)
 
     def clean_file(self):
@@ -232,7 +239,12 @@ class SourceAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/sources/source/submit.html", context)
 
     def _submit(self, request: HttpRequest, data: dict) -> list[Submission]:
-        common = {"kind": data["kind"], "added_by": request.user}
+        common = {
+            "kind": data["kind"],
+            "added_by": request.user,
+            "published": data.get("published"),
+            "publisher": data.get("publisher", ""),
+        }
         if data.get("file"):
             upload = data["file"]
             return submit_file(data=upload.read(), filename=upload.name, **common)

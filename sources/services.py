@@ -91,6 +91,7 @@ def submit_source(
     kind: str = SourceKind.ARTICLE,
     title: str = "",
     published: date | None = None,
+    publisher: str = "",
     added_by=None,
     label: str = "",
 ) -> Submission:
@@ -122,6 +123,8 @@ def submit_source(
         document.title = normalise_line(title)[:500]
     if published and not document.published:
         document.published = published
+    if publisher and not document.publisher:
+        document.publisher = normalise_line(publisher)[:200]
 
     # No look-up first: the unique constraints on URL and content hash decide, which is
     # one query less per source and also right when two submissions race.
@@ -153,9 +156,16 @@ def submit_source(
 
 
 def submit_file(
-    *, data: bytes, filename: str, kind: str = SourceKind.ARTICLE, added_by=None
+    *,
+    data: bytes,
+    filename: str,
+    kind: str = SourceKind.ARTICLE,
+    added_by=None,
+    published: date | None = None,
+    publisher: str = "",
 ) -> list[Submission]:
-    """Every document in a file (one, or one per JSON line), each through submit_source."""
+    """Every document in a file (one, or one per JSON line), each through submit_source.
+    `published` and `publisher` fill in what a document does not say itself."""
     if len(data) > settings.SOURCE_MAX_BYTES:
         return [Submission(label=filename, error=too_large_message(len(data)))]
     try:
@@ -169,7 +179,14 @@ def submit_file(
             submissions.append(Submission(label=item_label, error=item.reason))
         else:
             submissions.append(
-                submit_source(document=item, kind=kind, added_by=added_by, label=item_label)
+                submit_source(
+                    document=item,
+                    kind=kind,
+                    added_by=added_by,
+                    label=item_label,
+                    published=published,
+                    publisher=publisher,
+                )
             )
     return submissions
 

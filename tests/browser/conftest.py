@@ -3,7 +3,6 @@ the real pipeline (submit_source, the Celery worker, the extraction library)."""
 
 from __future__ import annotations
 
-import importlib
 import os
 import time
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from tests.support.gazetteer import reseed_gazetteer
 from tests.support.worker import ConfiguredWorkerProcess, WorkerProcess
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
@@ -132,18 +132,6 @@ def reader_worker(
     return _reader_worker_process
 
 
-def _reseed_gazetteer() -> None:
-    """Transactional tests empty every table afterwards, the migration-seeded gazetteer
-    included; put it back so extraction finds the same actors and places as in a new
-    database."""
-    from django.apps import apps
-
-    from events.models import Actor
-
-    if not Actor.objects.exists():
-        importlib.import_module("events.migrations.0003_seed_gazetteer").seed(apps, None)
-
-
 @pytest.fixture
 def demo_site(reader_worker, live_server):
     """The live server with the demo article ingested: submitted as pasted text, processed
@@ -151,7 +139,7 @@ def demo_site(reader_worker, live_server):
     from sources.models import Source
     from sources.services import submit_source
 
-    _reseed_gazetteer()
+    reseed_gazetteer()
     submission = submit_source(
         text=DEMO_ARTICLE.read_text(encoding="utf-8"),
         title=DEMO_TITLE,
