@@ -29,6 +29,7 @@ PYTHON = sys.executable
 EMBEDDED_DATABASE = "timeline"
 WEB_ADDRESS = os.environ.get("WEB_ADDRESS", "127.0.0.1:8000")
 DEMO_DIR = BASE_DIR / "demo"
+DEMO_AUTO_PUBLISH_CONFIDENCE = "0.7"
 
 
 class StackError(Exception):
@@ -165,9 +166,20 @@ def _stop_all(processes: list[subprocess.Popen]) -> None:
             process.kill()
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run() -> int:
+    # Ctrl-C and a plain `kill` both stop everything cleanly, even when started from a
+    # shell that ignores SIGINT in background jobs.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     with services() as env:
         env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+        # The demo publishes what extraction is sure of and leaves the rest in the review
+        # queue, so a new reader sees a timeline and an editor sees candidates.
+        env.setdefault("EVENTS_AUTO_PUBLISH_CONFIDENCE", DEMO_AUTO_PUBLISH_CONFIDENCE)
         _manage(env, "migrate", "--noinput")
         password = secrets.token_urlsafe(12)
         _manage(env, "create_editor", "--username", "editor", "--password", password)
@@ -254,6 +266,8 @@ def main(argv: list[str]) -> int:
     except StackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130
     except subprocess.CalledProcessError as exc:
         print(
             f"error: {' '.join(map(str, exc.cmd[1:]))} failed (exit {exc.returncode})",

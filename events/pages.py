@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib.postgres.fields import DateRangeField
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -894,7 +895,9 @@ def _extracted_dates(source: Source) -> list[Mention]:
     its period. Computed on render: pure Python, linear in the text."""
     mentions = []
     try:
-        found_dates = extract_dates(source.text, source.published)
+        found_dates = extract_dates(
+            source.text, source.published, day_first=settings.DATES_DAY_FIRST
+        )
     except Exception:  # a reader's page must not fail because the date reader did
         logger.exception("extract_dates failed on source %s", source.pk)
         return []

@@ -162,10 +162,15 @@ _TRIGGER_BY_GROUP = {f"t{i}": t for i, t in enumerate(lx.TRIGGERS)}
 
 
 def parse_text(
-    text: str, published: date | None = None, gazetteer: Gazetteer | None = None
+    text: str,
+    published: date | None = None,
+    gazetteer: Gazetteer | None = None,
+    *,
+    day_first: bool = True,
 ) -> list[CandidateEvent]:
-    """Candidate timeline entries of one article, in text order of their first quote."""
-    return _Article(text, published, gazetteer or default_gazetteer()).parse()
+    """Candidate timeline entries of one article, in text order of their first quote.
+    `day_first` reads "05/09/2016" as 5 September (off: as May 9)."""
+    return _Article(text, published, gazetteer or default_gazetteer(), day_first).parse()
 
 
 def unknown_names(text: str, gazetteer: Gazetteer | None = None) -> list[dict]:
@@ -179,8 +184,11 @@ def unknown_names(text: str, gazetteer: Gazetteer | None = None) -> list[dict]:
 
 
 class _Article:
-    def __init__(self, text: str, published: date | None, gazetteer: Gazetteer) -> None:
+    def __init__(
+        self, text: str, published: date | None, gazetteer: Gazetteer, day_first: bool = True
+    ) -> None:
         self.raw = text
+        self.day_first = day_first
         self.text, header_date = _mask_header(text)
         self.published = published or header_date
         self.gazetteer = gazetteer
@@ -324,7 +332,7 @@ class _Article:
 
     def _dates(self) -> list[TemporalExpression]:
         out = []
-        for expr in extract_dates(self.text, self.published):
+        for expr in extract_dates(self.text, self.published, day_first=self.day_first):
             if expr.earliest is None or expr.latest is None:
                 continue
             out.append(expr)

@@ -115,3 +115,13 @@ def test_a_byte_order_mark_and_windows_line_ends_are_read(tmp_path: Path) -> Non
     assert entry["date"]["value"] == "2016-09-19"
     text = article.read_text(encoding="utf-8")
     assert text[entry["start"] : entry["end"]] == entry["quote"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("flags", "day"), [((), "2016-09-05"), (("--month-first",), "2016-05-09")])
+def test_slashed_dates_are_read_day_first_unless_told(flags, day, monkeypatch) -> None:
+    article = "Talks were held on 05/09/2016 in Geneva, officials said.\n"
+
+    doc = _run(*flags, "--published", "2016-09-17", "-", stdin=article, monkeypatch=monkeypatch)
+
+    assert [e["date"]["value"] for e in doc["entries"]] == [day]

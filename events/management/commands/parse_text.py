@@ -31,6 +31,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?", default="-", help="the article; - reads stdin")
         parser.add_argument(
+            "--month-first",
+            action="store_true",
+            help='read "05/09/2016" as May 9 (default: 5 September)',
+        )
+        parser.add_argument(
             "--published",
             help="publication date YYYY-MM-DD; default: the first line 'date YYYY-MM-DD ...'",
         )
@@ -48,7 +53,7 @@ class Command(BaseCommand):
                 "No publication date: pass --published YYYY-MM-DD or start the text with "
                 "a line 'date YYYY-MM-DD Headline'. Relative dates ('on Saturday') need it."
             )
-        entries = parse_text(raw, published, _gazetteer())
+        entries = parse_text(raw, published, _gazetteer(), day_first=not options["month_first"])
         doc = {"published": published.isoformat(), "entries": [e.to_dict() for e in entries]}
         self.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1))
 
