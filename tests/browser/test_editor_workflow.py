@@ -8,60 +8,24 @@ text), runs the real extraction, and leaves its events as candidates for review.
 
 from __future__ import annotations
 
-import os
 import re
 import time
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from django.db import connections
 
 from accounts.roles import EDITOR, REVIEWER
 from tests.support.gazetteer import reseed_gazetteer
 from tests.support.worker import WorkerProcess
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
-# where a loop is running unless told this is safe (it is: the test is single-threaded).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "correct horse battery"
 PASTED = (
     "Coalition aircraft struck Syrian army positions near Deir ez-Zor airport on Saturday. "
     "Russia called an emergency meeting of the UN Security Council over the strike."
 )
 PROCESSING_TIMEOUT = 90
-
-
-@pytest.fixture
-def page(live_server) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(base_url=live_server.url)
-        context.set_default_timeout(20_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
-        # While Playwright's loop runs, the test's ORM calls get a connection of their own
-        # (Django keys connections by async context); close it, or the test database
-        # cannot be dropped at the end of the run.
-        connections.close_all()
 
 
 def _select_in_passage(page, needle: str) -> None:
