@@ -3,14 +3,23 @@ real database (the gazetteer comes from the seed migration)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
-from events.models import Actor, Citation, Event, EventActor, Place
+from events.editorial import refresh_search_vector
+from events.models import Actor, Citation, Event, EventActor, EventType, Place
 from events.services import load_gazetteer, record_extraction
-from tests.factories import ActorFactory, SourceFactory
+from tests.factories import (
+    ActorFactory,
+    EventActorFactory,
+    EventFactory,
+    PlaceFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +209,77 @@ def test_a_more_specific_place_from_a_later_source_refines_the_event() -> None:
 
     (strike,) = _airstrikes()
     assert strike.place.slug == "deir-ez-zor-airport"
+
+
+def test_the_search_vectors_are_those_editorial_refresh_search_vector_writes() -> None:
+    record_extraction(_source(ARTICLE_A))
+    record_extraction(_source(ARTICLE_B))
+    written = dict(Event.objects.values_list("pk", "search"))
+
+    for event in Event.objects.all():
+        refresh_search_vector(event)
+
+    assert written and dict(Event.objects.values_list("pk", "search")) == written
+
+
+def test_the_gazetteer_is_built_once_until_a_name_changes() -> None:
+    gazetteer = load_gazetteer()
+    with CaptureQueriesContext(connection) as queries:
+        assert load_gazetteer() is gazetteer
+    assert len(queries) == 1  # the version check
+
+    # However the rows change (here behind the models' back), the next load sees it.
+    Actor.objects.filter(slug="us-led-coalition").update(aliases=["Operation Inherent Resolve"])
+    names = {m.text for m in load_gazetteer().match("Operation Inherent Resolve struck")}
+    assert names == {"Operation Inherent Resolve"}
+
+
+# Typical article: the demo article (a strike, statements, a ceasefire, several names).
+EXISTING_TYPES = [
+    EventType.AIRSTRIKE,
+    EventType.STATEMENT,
+    EventType.ATTACK,
+    EventType.CASUALTY_REPORT,
+    EventType.CEASEFIRE_AGREED,
+    EventType.MEETING,
+]
+
+
+def _queries_to_record(text: str, published: date, existing: int) -> int:
+    """Queries `record_extraction` makes for `text` with `existing` events on the days it
+    speaks of (none of which it reports: another actor, a place far away), rolled back."""
+    actor = Actor.objects.get(slug="distractor-brigade")
+    place = Place.objects.get(slug="far-atoll")
+    with transaction.atomic():
+        for n in range(existing):
+            day = published + timedelta(days=n % 15 - 10)
+            event = EventFactory(
+                type=EXISTING_TYPES[n % len(EXISTING_TYPES)],
+                earliest=day,
+                latest=day,
+                edtf=day.isoformat(),
+                place=place,
+                status="candidate",
+            )
+            for role in ("perpetrator", "speaker"):
+                EventActorFactory(event=event, actor=actor, role=role)
+        source = _source(text, published)
+        with CaptureQueriesContext(connection) as queries:
+            result = record_extraction(source)
+        assert result.events_created
+        transaction.set_rollback(True)
+    return len(queries)
+
+
+def test_recording_an_article_costs_a_few_queries_however_many_events_exist(
+    seed_article: str, seed_published: date
+) -> None:
+    ActorFactory(name="Distractor Brigade", slug="distractor-brigade")
+    PlaceFactory(name="Far Atoll", slug="far-atoll", kind="city")
+    load_gazetteer()  # built before counting: its rows do not change below
+
+    with_10 = _queries_to_record(seed_article, seed_published, existing=10)
+    with_100 = _queries_to_record(seed_article, seed_published, existing=100)
+
+    assert with_10 <= 30
+    assert with_100 == with_10
