@@ -22,8 +22,9 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, models, transaction
-from django.db.models import Case, Count, F, Max, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models.expressions import CombinedExpression, RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
@@ -586,13 +587,11 @@ class _Writer:
         new_events = [t.event for t in self._new_events]
         if new_events:
             bulk_create_with_history(new_events, Event, default_change_reason=None)
-        if existing:
-            _update_events(existing)
         if self._event_actors:
             EventActor.objects.bulk_create(self._event_actors)
         if self._citations:
             bulk_create_with_history(self._citations, Citation, default_change_reason=None)
-        _refresh_search_vectors([t.event.pk for t in existing] + [e.pk for e in new_events])
+        _update_events(existing, new_events)
 
         self.result.events_created = [t.event.pk for t in self._created]
         self.result.events_merged = [t.event.pk for t in self._merged]
@@ -851,43 +850,50 @@ def _tallies(event_ids: list[int]) -> dict:
     return {row.pop("event_id"): _Tally(**row) for row in rows}
 
 
-def _update_events(tracked: list[_Tracked]) -> None:
-    """One UPDATE for all existing events this extraction touched, writing the recomputed
-    fields of each and only the absorbed fields that changed on it (an editor's change to
-    another field meanwhile survives), then their history in one INSERT."""
+def _update_events(existing: list[_Tracked], new: list[Event]) -> None:
+    """One UPDATE for every event this extraction touched: the search vector of each, the
+    recomputed fields of the existing ones and only those absorbed fields that changed on
+    them (an editor's change to another field meanwhile survives); then the existing
+    ones' history in one INSERT. (One UPDATE, not one per purpose: each row version costs
+    its whole search vector again in the GIN index.)"""
+    ids = [t.event.pk for t in existing] + [event.pk for event in new]
+    if not ids:
+        return
     now = timezone.now()
+    for tracked in existing:
+        tracked.event.updated = now
     values = {}
     for name in (*RECOMPUTED_FIELDS, *ABSORBED_FIELDS):
-        model_field = Event._meta.get_field(name)
-        rows = [t for t in tracked if name in RECOMPUTED_FIELDS or name in t.changed]
-        if not rows:
-            continue
-        if name == "updated":
-            for t in rows:
-                t.event.updated = now
-        whens = [
-            When(
-                pk=t.event.pk,
-                then=Value(getattr(t.event, model_field.attname), output_field=model_field),
-            )
-            for t in rows
-        ]
-        values[model_field.attname] = Cast(
-            Case(*whens, default=F(model_field.attname), output_field=model_field),
-            output_field=model_field,
+        rows = [t.event for t in existing if name in RECOMPUTED_FIELDS or name in t.changed]
+        if rows:
+            model_field = Event._meta.get_field(name)
+            values[model_field.attname] = _by_id(model_field, rows)
+    Event.objects.filter(pk__in=ids).update(search=_search_vector(), **values)
+    if existing:
+        Event.history.bulk_history_create(
+            [t.event for t in existing], update=True, default_change_reason=None
         )
-    Event.objects.filter(pk__in=[t.event.pk for t in tracked]).update(**values)
-    Event.history.bulk_history_create(
-        [t.event for t in tracked], update=True, default_change_reason=None
-    )
 
 
-def _refresh_search_vectors(event_ids: list[int]) -> None:
-    """events.editorial.refresh_search_vector for many events in one UPDATE: the same
-    vector (title and summary, then every citation's quote in id order, joined by a space,
-    in the editorial search configuration), the quotes joined by the database instead."""
-    if not event_ids:
-        return
+def _by_id(model_field: models.Field, events: list[Event]) -> RawSQL:
+    """The column set to each event's value (the column as it is for other rows); plain
+    SQL, since a Case of many When(pk=...) costs more to compile than to run."""
+    column = connection.ops.quote_name(model_field.column)
+    pk = connection.ops.quote_name(Event._meta.pk.column)
+    whens = " ".join(["WHEN %s THEN %s"] * len(events))
+    params = []
+    for event in events:
+        params += [
+            event.pk,
+            model_field.get_db_prep_save(getattr(event, model_field.attname), connection),
+        ]
+    return RawSQL(f"CASE {pk} {whens} ELSE {column} END", params, output_field=model_field)
+
+
+def _search_vector() -> CombinedExpression:
+    """events.editorial.refresh_search_vector's vector as an expression for many events at
+    once: title and summary, then every citation's quote in id order joined by a space, in
+    the editorial search configuration (the quotes joined by the database)."""
     quotes = (
         Citation.objects.filter(event=OuterRef("pk"))
         .order_by()
@@ -895,7 +901,6 @@ def _refresh_search_vectors(event_ids: list[int]) -> None:
         .annotate(quotes=StringAgg("quote", " ", order_by="id"))
         .values("quotes")
     )
-    Event.objects.filter(pk__in=event_ids).update(
-        search=SearchVector("title", "summary", config=SEARCH_CONFIG)
-        + SearchVector(Subquery(quotes), config=SEARCH_CONFIG)
+    return SearchVector("title", "summary", config=SEARCH_CONFIG) + SearchVector(
+        Subquery(quotes), config=SEARCH_CONFIG
     )
