@@ -10,6 +10,9 @@ holds and however many events the timeline already has. The text is read before 
 extraction lock is taken; under the lock every name is looked up at once, the events each
 candidate might report are fetched in one query (all date windows together), the merging
 happens in memory, and the rows are written in bulk (history included) at the end.
+What still grows is the search vector: each touched event's vector is rebuilt from all its
+quotes (events.editorial.refresh_search_vector's definition), so an event cited by
+hundreds of sources costs the database a re-parse of all of them at every new citation.
 """
 
 from __future__ import annotations
