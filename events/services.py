@@ -10,9 +10,9 @@ holds and however many events the timeline already has. The text is read before 
 extraction lock is taken; under the lock every name is looked up at once, the events each
 candidate might report are fetched in one query (all date windows together), the merging
 happens in memory, and the rows are written in bulk (history included) at the end.
-What still grows is the search vector: each touched event's vector is rebuilt from all its
-quotes (events.editorial.refresh_search_vector's definition), so an event cited by
-hundreds of sources costs the database a re-parse of all of them at every new citation.
+What still grows is the search vector: each touched event's vector is rebuilt from its
+distinct quotes (events.editorial.search_vector), so an event cited in many different
+words costs the database a re-parse of all of them at every new citation.
 """
 
 from __future__ import annotations
@@ -22,17 +22,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchVector
 from django.db import connection, models, transaction
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
-from django.db.models.expressions import CombinedExpression, RawSQL
+from django.db.models import Count, Max, Min, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from events.editorial import SEARCH_CONFIG
+from events.editorial import search_vector
 from events.extraction import lexicon
 from events.extraction.candidates import parse_text, unknown_names
 from events.extraction.entries import ActorRole, CandidateEvent, Mention, PlaceRef
@@ -175,7 +173,11 @@ def record_extraction(source: Source, *, gazetteer: Gazetteer | None = None) -> 
         result = ExtractionResult(source.pk)
         # Reading the text is most of the work and touches no shared rows: done before
         # the lock, so two workers read in parallel and only take turns to write.
-        candidates = parse_text(source.text, source.published, gazetteer) if source.text else []
+        candidates = (
+            parse_text(source.text, source.published, gazetteer, day_first=settings.DATES_DAY_FIRST)
+            if source.text
+            else []
+        )
         unknown = unknown_names(source.text, gazetteer) if source.text else []
         result.candidates = len(candidates)
 
@@ -871,7 +873,7 @@ def _update_events(existing: list[_Tracked], new: list[Event]) -> None:
         if rows:
             model_field = Event._meta.get_field(name)
             values[model_field.attname] = _by_id(model_field, rows)
-    Event.objects.filter(pk__in=ids).update(search=_search_vector(), **values)
+    Event.objects.filter(pk__in=ids).update(search=search_vector(), **values)
     if existing:
         Event.history.bulk_history_create(
             [t.event for t in existing], update=True, default_change_reason=None
@@ -891,19 +893,3 @@ def _by_id(model_field: models.Field, events: list[Event]) -> RawSQL:
             model_field.get_db_prep_save(getattr(event, model_field.attname), connection),
         ]
     return RawSQL(f"CASE {pk} {whens} ELSE {column} END", params, output_field=model_field)
-
-
-def _search_vector() -> CombinedExpression:
-    """events.editorial.refresh_search_vector's vector as an expression for many events at
-    once: title and summary, then every citation's quote in id order joined by a space, in
-    the editorial search configuration (the quotes joined by the database)."""
-    quotes = (
-        Citation.objects.filter(event=OuterRef("pk"))
-        .order_by()
-        .values("event")
-        .annotate(quotes=StringAgg("quote", " ", order_by="id"))
-        .values("quotes")
-    )
-    return SearchVector("title", "summary", config=SEARCH_CONFIG) + SearchVector(
-        Subquery(quotes), config=SEARCH_CONFIG
-    )
