@@ -271,7 +271,10 @@ class SourceAdmin(SimpleHistoryAdmin):
             url = reverse("admin:sources_source_changelist")
         return HttpResponseRedirect(url)
 
-    @admin.action(description="Re-fetch the selected sources (URL sources) and extract again")
+    @admin.action(
+        description="Re-fetch the selected sources (URL sources) and extract again",
+        permissions=["change"],
+    )
     def refetch(self, request: HttpRequest, queryset) -> None:
         done = sum(reprocess_source(source, refetch=True) for source in queryset)
         skipped = queryset.count() - done
@@ -281,7 +284,7 @@ class SourceAdmin(SimpleHistoryAdmin):
                 request, f"{skipped} sources have no URL and were left alone.", messages.WARNING
             )
 
-    @admin.action(description="Extract the selected sources again")
+    @admin.action(description="Extract the selected sources again", permissions=["change"])
     def reextract(self, request: HttpRequest, queryset) -> None:
         count = sum(reprocess_source(source) for source in queryset)
         self.message_user(request, f"{count} sources queued to be extracted again.")

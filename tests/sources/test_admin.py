@@ -110,3 +110,19 @@ def test_actions_queue_sources_again(admin):
     assert "1 sources queued to be fetched again" in response.content.decode()
     done.refresh_from_db()
     assert done.status == "queued" and done.text == "" and done.content_hash is None
+
+
+def test_a_viewer_cannot_queue_sources_again(client: Client):
+    from django.contrib.auth.models import Permission
+
+    viewer = User.objects.create_user("reader", password="pw", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_source"))
+    client.force_login(viewer)
+    done = SourceFactory(status="done", url="https://example.org/y")
+
+    page = client.get("/admin/sources/source/").content.decode()
+    client.post("/admin/sources/source/", {"action": "refetch", "_selected_action": [done.pk]})
+
+    assert 'value="refetch"' not in page and 'value="reextract"' not in page
+    done.refresh_from_db()
+    assert done.status == "done" and done.text
