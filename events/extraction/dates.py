@@ -534,34 +534,29 @@ def _r_weekend(d: date, anchor: str) -> _R:
     )
 
 
-def _r_quarter(y: int, q: int, anchor: str) -> _R:
-    m1 = 3 * q - 2
+def _r_part_of_year(y: int, n: int, anchor: str, *, months: int, letter: str, kind: str) -> _R:
+    """The n-th quarter (3 months, "Q") or half (6 months, "H") of year y."""
+    m1 = months * (n - 1) + 1
+    last = m1 + months - 1
     return _R(
-        f"{y:04d}-Q{q}",
-        f"{y:04d}-{m1:02d}/{y:04d}-{m1 + 2:02d}",
+        f"{y:04d}-{letter}{n}",
+        f"{y:04d}-{m1:02d}/{y:04d}-{last:02d}",
         date(y, m1, 1),
-        _last_day(y, m1 + 2),
+        _last_day(y, last),
         "quarter",
         anchor,
-        "quarter",
+        kind,
         y,
-        q,
+        n,
     )
+
+
+def _r_quarter(y: int, q: int, anchor: str) -> _R:
+    return _r_part_of_year(y, q, anchor, months=3, letter="Q", kind="quarter")
 
 
 def _r_half(y: int, h: int, anchor: str) -> _R:
-    m1 = 6 * h - 5
-    return _R(
-        f"{y:04d}-H{h}",
-        f"{y:04d}-{m1:02d}/{y:04d}-{m1 + 5:02d}",
-        date(y, m1, 1),
-        _last_day(y, m1 + 5),
-        "quarter",
-        anchor,
-        "half",
-        y,
-        h,
-    )
+    return _r_part_of_year(y, h, anchor, months=6, letter="H", kind="half")
 
 
 def _r_season(y: int, code: str, anchor: str) -> _R:
